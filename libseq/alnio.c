@@ -1,0 +1,152 @@
+/*
+ * alnio.c -- SAM/BAM/CRAM input with errors a person can act on.
+ * See alnio.h for the design.
+ */
+#include "alnio.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <htslib/bgzf.h>
+#include <htslib/cram.h>
+#include <htslib/hts.h>
+
+static int fail(g5_alnin_t *in, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int fail(g5_alnin_t *in, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(in->why, sizeof in->why, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void close_quietly(g5_alnin_t *in)
+{
+    if (in->hdr) sam_hdr_destroy(in->hdr);
+    if (in->fp) hts_close(in->fp);
+    in->hdr = NULL;
+    in->fp = NULL;
+}
+
+/* Why did reading stop?  BGZF keeps a sticky error code; otherwise the
+ * record itself did not parse. */
+static const char *bgzf_why(const samFile *fp)
+{
+    if (fp->is_bgzf || fp->format.compression == bgzf) {
+        int e = fp->fp.bgzf->errcode;
+        if (e & BGZF_ERR_IO) return "truncated BGZF block";
+        if (e & BGZF_ERR_CRC) return "BGZF block checksum mismatch";
+        if (e & BGZF_ERR_ZLIB) return "corrupt BGZF block: cannot decompress";
+        if (e & BGZF_ERR_HEADER) return "corrupt BGZF block header";
+        if (e & BGZF_ERR_MT) return "decompression thread failure";
+    }
+    return NULL;
+}
+
+int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
+                  htsThreadPool *pool)
+{
+    memset(in, 0, sizeof *in);
+    in->path = path;
+    in->reference = reference;
+
+    errno = 0;
+    if (!(in->fp = hts_open(path, "r")))
+        return fail(in, "%s", errno ? strerror(errno) : "cannot open");
+
+    const htsFormat *fmt = hts_get_format(in->fp);
+    if (fmt->format == empty_format) {
+        close_quietly(in);
+        return fail(in, "empty file");
+    }
+    if (fmt->category != sequence_data || (fmt->format != sam && fmt->format != bam && fmt->format != cram)) {
+        const char *desc = fmt->format == unknown_format ? NULL : hts_format_description(fmt);
+        int r = desc ? fail(in, "not a SAM, BAM or CRAM file (it looks like %s)", desc)
+                     : fail(in, "not a SAM, BAM or CRAM file");
+        free((void *)desc);
+        close_quietly(in);
+        return r;
+    }
+
+    // A file cut at a block boundary reads cleanly to a premature end;
+    // only the missing end-of-file marker gives it away, so look first.
+    // (2 = cannot tell, e.g. a pipe: then trust the stream.)
+    if (fmt->format == bam && bgzf_check_EOF(in->fp->fp.bgzf) == 0) {
+        close_quietly(in);
+        return fail(in, "truncated file: the BGZF end-of-file marker is missing");
+    }
+    if (fmt->format == cram && cram_check_EOF(in->fp->fp.cram) == 0) {
+        close_quietly(in);
+        return fail(in, "truncated file: the CRAM end-of-file container is missing");
+    }
+
+    if (reference && hts_set_fai_filename(in->fp, reference) < 0) {
+        close_quietly(in);
+        return fail(in, "cannot use reference \"%s\"", reference);
+    }
+    if (pool && pool->pool && hts_set_opt(in->fp, HTS_OPT_THREAD_POOL, pool) < 0) {
+        close_quietly(in);
+        return fail(in, "cannot attach the thread pool");
+    }
+    if (!(in->hdr = sam_hdr_read(in->fp))) {
+        const char *why = bgzf_why(in->fp);
+        close_quietly(in);
+        return fail(in, "%s", why ? why : "malformed or missing header");
+    }
+    return 0;
+}
+
+int g5_alnin_next(g5_alnin_t *in, bam1_t *b)
+{
+    int r = sam_read1(in->fp, in->hdr, b);
+    if (r >= 0) {
+        in->nread++;
+        return 1;
+    }
+    // With threads, a damaged block can surface as a plain end of file:
+    // only the sticky BGZF error code tells the two apart.
+    const char *why = bgzf_why(in->fp);
+    if (r == -1 && !why) return 0;
+
+    if (why)
+        return fail(in, "%s after record %llu", why, (unsigned long long)in->nread);
+    if (in->fp->format.format == cram)
+        return in->reference
+            ? fail(in, "cannot decode CRAM record %llu (is \"%s\" its reference?)",
+                   (unsigned long long)in->nread + 1, in->reference)
+            : fail(in, "cannot decode CRAM record %llu: reference not found (give it with -f)",
+                   (unsigned long long)in->nread + 1);
+    return fail(in, "malformed record %llu", (unsigned long long)in->nread + 1);
+}
+
+int g5_alnin_close(g5_alnin_t *in)
+{
+    int r = 0;
+    if (in->hdr) sam_hdr_destroy(in->hdr);
+    if (in->fp && hts_close(in->fp) < 0) r = fail(in, "error while closing");
+    in->hdr = NULL;
+    in->fp = NULL;
+    return r;
+}
+
+int g5_pool_init(htsThreadPool *pool, int threads)
+{
+    pool->qsize = 0;
+    pool->pool = NULL;
+    if (threads <= 0) return 0;
+    if (!(pool->pool = hts_tpool_init(threads))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
+void g5_pool_destroy(htsThreadPool *pool)
+{
+    if (pool && pool->pool) hts_tpool_destroy(pool->pool);
+    if (pool) pool->pool = NULL;
+}

@@ -1,0 +1,70 @@
+/*
+ * alnio.h -- reading SAM/BAM/CRAM with errors a person can act on.
+ *
+ * DESIGN
+ * htslib reports problems as "[E::bgzf_read_block] ..." lines from deep
+ * inside, and a reader only sees a negative return code.  This module opens
+ * an alignment file, attaches the shared thread pool and the reference, and
+ * turns every failure into one phrase that names the cause ("truncated BGZF
+ * block", "not a SAM, BAM or CRAM file", "CRAM reference not found: give it
+ * with -f") and the record it happened at.  The tool prefixes the phrase with
+ * its name and the file:  g5 stats: cannot read "x.bam": truncated BGZF block
+ * after record 1042.
+ *
+ * The reader keeps no global state; htslib's own log lines are silenced by
+ * the tools (hts_set_log_level) unless --verbosity asks for them.
+ */
+#ifndef G5_ALNIO_H
+#define G5_ALNIO_H
+
+#include <stdint.h>
+
+#include <htslib/sam.h>
+#include <htslib/thread_pool.h>
+
+typedef struct g5_alnin {
+    samFile *fp;            /**< the open file */
+    sam_hdr_t *hdr;         /**< its header */
+    const char *path;       /**< the name it was opened as, for messages */
+    const char *reference;  /**< the reference given, or NULL */
+    uint64_t nread;         /**< records read so far */
+    char why[256];          /**< the last failure, as a phrase */
+} g5_alnin_t;
+
+/**
+ * Open an alignment file and read its header.
+ * @param in         reader to fill
+ * @param path       file name, "-" for stdin
+ * @param reference  FASTA for CRAM (and for SAM without @SQ), or NULL
+ * @param pool       thread pool for decompression, or NULL
+ * @return 0 on success; -1 on failure with in->why set (nothing to close)
+ */
+int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
+                  htsThreadPool *pool);
+
+/**
+ * Read the next record.
+ * @return 1 when a record was read, 0 at the end of the file, -1 on an error
+ *         with in->why set ("truncated BGZF block after record N", ...)
+ */
+int g5_alnin_next(g5_alnin_t *in, bam1_t *b);
+
+/**
+ * Close the reader.  A failure while closing (a CRAM checksum, say) is an
+ * error too.
+ * @return 0 on success; -1 with in->why set
+ */
+int g5_alnin_close(g5_alnin_t *in);
+
+/**
+ * Make a thread pool of @p threads workers for htslib's (de)compression.
+ * @param pool     filled with the pool (pool->pool is NULL when threads <= 0)
+ * @param threads  number of worker threads
+ * @return 0 on success, -1 on failure (ENOMEM)
+ */
+int g5_pool_init(htsThreadPool *pool, int threads);
+
+/** Destroy a pool made by g5_pool_init (a NULL pool is a no-op). */
+void g5_pool_destroy(htsThreadPool *pool);
+
+#endif

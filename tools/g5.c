@@ -1,0 +1,87 @@
+/*
+ * g5.c -- the front: `g5 TOOL ARGS` runs main_TOOL(argc, argv) with
+ * argv[0] = "TOOL".  The command table below drives dispatch and the help
+ * listing both, so a tool cannot exist without appearing in `g5 help`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+
+#include "cli.h"
+#include "out.h"
+#include "version.h"
+
+int main_stats(int argc, char *argv[]);
+
+typedef struct {
+    const char *name;
+    int (*main)(int argc, char *argv[]);
+    const char *help;
+} g5_cmd_t;
+
+static const g5_cmd_t commands[] = {
+    { "stats", main_stats, "alignment statistics: flagstat and samtools-stats SN numbers" },
+};
+#define N_COMMANDS (sizeof commands / sizeof *commands)
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+        "g5 %s: a toolkit for population sequencing programmes\n"
+        "\n"
+        "Usage:   g5 <command> [options]\n"
+        "         g5 help <command>    help for one command\n"
+        "         g5 --version         versions of g5 and htslib, build flags\n"
+        "\n"
+        "Commands:\n", g5_version());
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+static const g5_cmd_t *find(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0) return &commands[i];
+    return NULL;
+}
+
+static int unknown(const char *name)
+{
+    g5_err(NULL, "unknown command \"%s\"", name);
+    fprintf(stderr, "Run 'g5 help' for the list of commands.\n");
+    return G5_EXIT_USAGE;
+}
+
+int main(int argc, char *argv[])
+{
+    if (argc < 2) {
+        usage(stderr);
+        return G5_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        if (argc > 2) {
+            const g5_cmd_t *c = find(argv[2]);
+            if (!c) return unknown(argv[2]);
+            char *help_argv[] = { (char *)c->name, "-h", NULL };
+            return c->main(2, help_argv);
+        }
+        usage(stdout);
+        return g5_finish(NULL, G5_EXIT_OK);
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("g5 %s\nUsing htslib %s\n\nBuilt with %s, CFLAGS: %s\n",
+               g5_version(), hts_version(), G5_CC, G5_CFLAGS);
+        return g5_finish(NULL, G5_EXIT_OK);
+    }
+    if (strcmp(cmd, "--version-only") == 0) {
+        printf("%s+htslib-%s\n", g5_version(), hts_version());
+        return g5_finish(NULL, G5_EXIT_OK);
+    }
+
+    const g5_cmd_t *c = find(cmd);
+    if (!c) return unknown(cmd);
+    return c->main(argc - 1, argv + 1);
+}

@@ -1,0 +1,104 @@
+# workflows/demo.mk — what `make demo` runs: refdata reads → BAM → g5 stats.
+#
+#   make -f workflows/demo.mk G5=/abs/path/g5 OUT=demo     (from the repo top)
+#
+# Steps, each a real file target written under a temporary name and renamed:
+#   OUT/ref.fa(.fai)          copy of refdata/ref.fa and its index
+#   OUT/ref.fa.{amb,ann,bwt,pac,sa}   bwa index
+#   OUT/demo1.bam(.bai)       bwa mem -K (thread-count independent) | samtools sort
+#   OUT/demo1.stats.txt       g5 stats (samtools-stats-compatible report)
+#   OUT/demo1.flagstat.txt    g5 stats --flagstat
+# then prints the flagstat block and the SN lines. Re-running rebuilds nothing
+# unless an input (refdata files, or the G5 binary) is newer than its outputs.
+#
+# Optional: `make -f workflows/demo.mk multiqc` renders OUT/multiqc_report.html
+# from the stats files (needs the multiqc package; not part of the default).
+#
+# Variables: G5, OUT, THREADS (bwa/samtools threads), BWA, SAMTOOLS, MULTIQC.
+
+G5       ?= ./g5
+OUT      ?= demo
+THREADS  ?= 2
+BWA      ?= bwa
+SAMTOOLS ?= samtools
+MULTIQC  ?= multiqc
+
+# refdata/ relative to this file, so the Makefile works from any directory.
+# (from the repo top this is plain "refdata", which keeps the bwa @PG line clean)
+REFDATA  := $(patsubst %workflows/,%refdata,$(dir $(lastword $(MAKEFILE_LIST))))
+SAMPLE   := demo1
+RG       := @RG\tID:demo1\tSM:demo1\tLB:lib1\tPL:ILLUMINA
+BWA_IDX  := $(addprefix $(OUT)/ref.fa.,amb ann bwt pac sa)
+# Rebuild the stats when g5 changes, but only if G5 names a file (it may be on PATH).
+G5_DEP   := $(wildcard $(G5))
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.PHONY: all show multiqc
+
+# Build everything, then print the results (printing is all a re-run does).
+all: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt
+	$(show-stats)
+
+# ---- reference ---------------------------------------------------------------
+
+$(OUT)/ref.fa: $(REFDATA)/ref.fa
+	@mkdir -p $(@D)
+	cp $< $@.tmp && mv $@.tmp $@
+
+$(OUT)/ref.fa.fai: $(REFDATA)/ref.fa.fai $(OUT)/ref.fa
+	cp $< $@.tmp && mv $@.tmp $@
+
+# bwa index writes five files; build them under a temporary prefix, then
+# rename all of them (grouped target: one recipe run makes all five).
+$(BWA_IDX) &: $(OUT)/ref.fa
+	$(BWA) index -p $(OUT)/ref.fa.tmp $< 2>$(OUT)/bwa-index.log
+	for x in amb ann bwt pac sa; do mv $(OUT)/ref.fa.tmp.$$x $(OUT)/ref.fa.$$x; done
+
+# ---- alignment ---------------------------------------------------------------
+
+# -K fixes the batch size so the output does not depend on -t.
+$(OUT)/$(SAMPLE).bam: $(REFDATA)/reads_1.fq.gz $(REFDATA)/reads_2.fq.gz $(BWA_IDX) $(OUT)/ref.fa.fai
+	$(BWA) mem -t $(THREADS) -K 10000000 -R '$(RG)' $(OUT)/ref.fa \
+	    $(REFDATA)/reads_1.fq.gz $(REFDATA)/reads_2.fq.gz 2>$(OUT)/bwa-mem.log \
+	  | $(SAMTOOLS) sort -@ $(THREADS) -T $(OUT)/$(SAMPLE).sorttmp -o $@.tmp.bam - \
+	  || { rm -f $@.tmp.bam; exit 1; }
+	mv $@.tmp.bam $@
+
+$(OUT)/$(SAMPLE).bam.bai: $(OUT)/$(SAMPLE).bam
+	$(SAMTOOLS) index $< $@.tmp
+	mv $@.tmp $@
+
+# ---- g5 stats ----------------------------------------------------------------
+
+$(OUT)/$(SAMPLE).stats.txt: $(OUT)/$(SAMPLE).bam $(OUT)/$(SAMPLE).bam.bai $(G5_DEP)
+	$(G5) stats -@ $(THREADS) -o $@.tmp $<
+	mv $@.tmp $@
+
+$(OUT)/$(SAMPLE).flagstat.txt: $(OUT)/$(SAMPLE).bam $(G5_DEP)
+	$(G5) stats --flagstat -@ $(THREADS) $< >$@.tmp || { rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
+
+# ---- report ------------------------------------------------------------------
+
+define show-stats
+@echo
+@echo "== $(OUT)/$(SAMPLE).bam: g5 stats --flagstat =="
+@cat $(OUT)/$(SAMPLE).flagstat.txt
+@echo
+@echo "== $(OUT)/$(SAMPLE).stats.txt: summary numbers (SN) =="
+@grep '^SN' $(OUT)/$(SAMPLE).stats.txt | cut -f 2-
+endef
+
+show: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt
+	$(show-stats)
+
+$(OUT)/multiqc_report.html: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt
+	rm -rf $(OUT)/multiqc.tmp
+	$(MULTIQC) --quiet --force --no-data-dir -o $(OUT)/multiqc.tmp $^
+	mv $(OUT)/multiqc.tmp/multiqc_report.html $@
+	rm -rf $(OUT)/multiqc.tmp
+
+multiqc: $(OUT)/multiqc_report.html
