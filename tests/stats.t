@@ -293,4 +293,26 @@ exits 1 "an output directory that does not exist: exits 1" \
     "$G5" stats -o "$T/no/such/dir/out.txt" "$HTSTEST/range.bam"
 stderr_has "g5 stats: cannot write \"$T/no/such/dir/out.txt\"" "and names the output"
 
+# Interrupted: SIGTERM or SIGINT while the input is still arriving leaves
+# neither the output nor its temporary behind.
+for sig in TERM INT; do
+    rm -rf "$T/sig"; mkdir -p "$T/sig"
+    mkfifo "$T/sig/in.sam"
+    # A background job starts with SIGINT ignored; give it the default back.
+    env --default-signal="$sig" "$G5" stats -o "$T/sig/out.txt" "$T/sig/in.sam" 2>/dev/null &
+    pid=$!
+    exec 3>"$T/sig/in.sam"
+    samtools view -h "$HTSTEST/range.bam" | head -50 >&3
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        ls "$T/sig"/out.txt.tmp.* >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    ls "$T/sig"/out.txt.tmp.* >/dev/null 2>&1; ok $? "SIG$sig: the output is being written to a temporary"
+    kill -"$sig" "$pid"
+    wait "$pid"; st=$?
+    exec 3>&-
+    is "$st" $((128 + $(kill -l "$sig"))) "SIG$sig: g5 stats dies of the signal"
+    is "$(ls -A "$T/sig")" "in.sam" "SIG$sig: no output and no temporary left"
+done
+
 done_testing

@@ -1,6 +1,7 @@
 /* t_cli.c -- number and size parsing, shared options. */
 #include <errno.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "cli.h"
@@ -75,11 +76,28 @@ static void test_opts(void)
     is_int(g5_opts_parse(&o, G5_OPT_NO_PROGRESS, NULL), 0, "--no-progress handled");
     is_int(o.progress, 0, "--no-progress set");
     is_int(g5_opts_parse(&o, 'x', "1"), 1, "a tool's own option is passed back");
-    // The invalid ones report on stderr; keep that out of the TAP stream.
-    is_int(g5_opts_parse(&o, '@', "two"), -1, "-@ two rejected");
-    is_int(g5_opts_parse(&o, '@', "-1"), -1, "-@ -1 rejected");
-    is_int(g5_opts_parse(&o, 'm', "0"), -1, "-m 0 rejected");
-    is_int(g5_opts_parse(&o, G5_OPT_VERBOSITY, "11"), -1, "--verbosity 11 rejected");
+    // The invalid ones are reported on stderr: catch the words in a file.
+    FILE *err = tmpfile();
+    int saved = dup(2);
+    fflush(stderr);
+    dup2(fileno(err), 2);
+    int r1 = g5_opts_parse(&o, '@', "two");
+    int r2 = g5_opts_parse(&o, '@', "-1");
+    int r3 = g5_opts_parse(&o, 'm', "0");
+    int r4 = g5_opts_parse(&o, G5_OPT_VERBOSITY, "11");
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    is_int(r1, -1, "-@ two rejected");
+    is_int(r2, -1, "-@ -1 rejected");
+    is_int(r3, -1, "-m 0 rejected");
+    is_int(r4, -1, "--verbosity 11 rejected");
+    char line[256] = "";
+    rewind(err);
+    ok(fgets(line, sizeof line, err) != NULL, "the rejection is reported");
+    is_str(line, "g5 test: invalid thread count \"two\": expected an integer from 0 to 1024\n",
+           "as one line: tool, what, value, what was expected");
+    fclose(err);
 }
 
 int main(void)
