@@ -64,27 +64,37 @@ static void test_commit_abort(void)
     is_int(g5_out_commit(o), -1, "commit of a file never written fails");
 }
 
-/* A child writes half a file and is killed; the temporary must go with it. */
-static void test_signal_cleanup(int sig, const char *name)
+/* Fork a child that starts @p final, writes part of it and tells the
+ * parent its temporary name through a pipe; then the child either waits
+ * for a signal (@p then_exit 0) or returns from main without committing. */
+static pid_t spawn_writer(const char *final, int then_exit, char *tmp, size_t n)
 {
-    char final[512], tmp[512];
-    snprintf(final, sizeof final, "%s/sig-%d.txt", dir, sig);
     int fds[2];
     if (pipe(fds) < 0) abort();
     pid_t pid = fork();
     if (pid == 0) {
         g5_out_t *o = g5_out_open(final);
-        FILE *fp = fopen(g5_out_path(o), "w");
+        FILE *fp = g5_out_stream(o);
         fputs("half", fp);
         fflush(fp);
         if (write(fds[1], g5_out_path(o), strlen(g5_out_path(o)) + 1) < 0) _exit(3);
+        if (then_exit) exit(1);
         pause();
         _exit(0);
     }
     close(fds[1]);
-    ssize_t n = read(fds[0], tmp, sizeof tmp);
+    if (read(fds[0], tmp, n) <= 0) tmp[0] = '\0';
     close(fds[0]);
-    ok(n > 0 && exists(tmp), "%s: the child has its temporary", name);
+    return pid;
+}
+
+/* A child killed while writing takes its temporary with it. */
+static void test_signal_cleanup(int sig, const char *name)
+{
+    char final[512], tmp[512];
+    snprintf(final, sizeof final, "%s/sig-%d.txt", dir, sig);
+    pid_t pid = spawn_writer(final, 0, tmp, sizeof tmp);
+    ok(*tmp && exists(tmp), "%s: the child has its temporary", name);
     kill(pid, sig);
     int status;
     waitpid(pid, &status, 0);
@@ -95,24 +105,11 @@ static void test_signal_cleanup(int sig, const char *name)
 /* Returning from main without committing removes the temporary too. */
 static void test_exit_cleanup(void)
 {
-    char final[512], tmp[512] = "";
+    char final[512], tmp[512];
     path(final, "exit.txt");
-    int fds[2];
-    if (pipe(fds) < 0) abort();
-    pid_t pid = fork();
-    if (pid == 0) {
-        g5_out_t *o = g5_out_open(final);
-        FILE *fp = fopen(g5_out_path(o), "w");
-        fputs("x", fp);
-        fclose(fp);
-        if (write(fds[1], g5_out_path(o), strlen(g5_out_path(o)) + 1) < 0) _exit(3);
-        exit(1);
-    }
-    close(fds[1]);
-    ssize_t n = read(fds[0], tmp, sizeof tmp);
-    close(fds[0]);
+    pid_t pid = spawn_writer(final, 1, tmp, sizeof tmp);
     waitpid(pid, NULL, 0);
-    ok(n > 0 && !exists(tmp) && !exists(final), "exit without commit removes the temporary");
+    ok(*tmp && !exists(tmp) && !exists(final), "exit without commit removes the temporary");
 }
 
 static void test_stream(void)
