@@ -1,13 +1,13 @@
 #!/bin/sh
-# version.sh -- print the g5 version: `git describe` of this checkout when
-# there is one, else the release number below (a tarball has no .git).
+# version.sh -- print the g5 version: the nearest release tag of this
+# checkout (`git describe`), else the release number below plus the commit,
+# else (a tarball, no git) the release number alone.
 RELEASE=0.1.0
 dir=$(dirname "$0")
-if v=$(git -C "$dir" describe --always --dirty --tags 2>/dev/null) && [ -n "$v" ]; then
-    case $v in
-        [0-9]*) echo "$v" ;;          # a release tag, possibly with -N-gHASH
-        *) echo "$RELEASE-g$v" ;;     # no tag yet: the release plus the commit
-    esac
+if v=$(git -C "$dir" describe --tags --dirty 2>/dev/null); then
+    echo "$v"
+elif h=$(git -C "$dir" describe --always --dirty 2>/dev/null); then
+    echo "$RELEASE-g$h"
 else
     echo "$RELEASE"
 fi

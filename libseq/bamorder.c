@@ -29,7 +29,7 @@ int g5_order_strnum_cmp(const char *a_, const char *b_)
         }
         if (isdigit(*pa)) return 1;
         if (isdigit(*pb)) return -1;
-        // Equal values: the run with more leading zeros sorts later.
+        // Equal values: the run with more leading zeros sorts first.
         if (pa - a != pb - b) return pa - a < pb - b ? 1 : -1;
     }
     return *pa ? 1 : *pb ? -1 : 0;

@@ -191,6 +191,14 @@ void g5_warn(const char *tool, const char *fmt, ...)
     va_end(ap);
 }
 
+void g5_info(const char *tool, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(tool, "", 0, fmt, ap);
+    va_end(ap);
+}
+
 int g5_usage_error(const char *tool, const char *fmt, ...)
 {
     va_list ap;

@@ -138,6 +138,10 @@ void g5_err_errno(const char *tool, const char *fmt, ...)
 void g5_warn(const char *tool, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/** Print an informational line, "g5 TOOL: MESSAGE", for --verbosity 2 and up. */
+void g5_info(const char *tool, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /**
  * Report a usage error the way every tool does: the message, then a hint
  * to run "g5 TOOL -h".  Returns G5_EXIT_USAGE so callers can write

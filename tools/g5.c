@@ -12,6 +12,7 @@
 #include "out.h"
 #include "version.h"
 
+int main_sort(int argc, char *argv[]);
 int main_stats(int argc, char *argv[]);
 
 typedef struct {
@@ -21,6 +22,7 @@ typedef struct {
 } g5_cmd_t;
 
 static const g5_cmd_t commands[] = {
+    { "sort", main_sort, "sort alignments by coordinate, name or tag within one memory budget" },
     { "stats", main_stats, "alignment statistics: flagstat and samtools-stats SN numbers" },
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)

@@ -1,0 +1,514 @@
+/*
+ * sortbuf.c -- external sort of alignment records.  See sortbuf.h for the
+ * design; this file explains the bookkeeping.
+ *
+ * Memory layout.  Each record is copied into the arena as a bam1_t
+ * followed by its variable-length data, so comparisons and writes use the
+ * copy directly.  The arena is a list of large blocks (never one huge
+ * allocation: a small input must not cost the whole budget).  The index is
+ * an array of {key, record} entries, and sorting needs a scratch array of
+ * the same size; both are charged to the budget up front.
+ */
+#include "sortbuf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/bgzf.h>
+
+#include "out.h"
+
+/* Arena blocks: large, but a small budget gets smaller ones. */
+#define BLOCK_SIZE_MAX (8u << 20)
+
+/* Held back from the arena for what the merge and htslib need: readers'
+ * blocks (compressed + uncompressed, plus read-ahead through the pool) for
+ * every open run, the output's buffers, and allocator slack. */
+#define RESERVE_FIXED_MAX (12u << 20)
+#define RESERVE_PER_RUN (512u << 10)
+
+typedef struct entry {
+    uint64_t key;           // coordinate key (0 for other orders)
+    bam1_t *b;              // the record, in the arena
+} entry_t;
+
+typedef struct block {
+    struct block *next;
+    size_t used, size;
+    _Alignas(max_align_t) char data[];
+} block_t;
+
+typedef struct run {
+    g5_out_t *file;         // registered temporary: removed unless merged away
+    BGZF *fp;               // open while merging
+    bam1_t *b;              // its current record
+    uint64_t key;
+} run_t;
+
+struct g5_sortbuf {
+    g5_sortspec_t spec;
+    int by_key;             // coordinate order on 64-bit keys (no tag, no huge positions)
+    size_t arena_budget;    // bytes for blocks + index + scratch
+    size_t block_size;      // arena blocks
+    int fan;                // the most runs open at once
+    char *tmp;              // run file prefix
+    htsThreadPool *pool;
+
+    block_t *blocks;        // newest first
+    size_t arena_bytes;     // bytes of blocks allocated
+    entry_t *ent;           // index of the records in memory
+    size_t n, m;
+
+    run_t *runs;            // runs on disk, in input order
+    int nruns, mruns, run_serial;
+
+    // The merge: sources 0..nruns-1 are runs, source nruns the memory run.
+    int merging;
+    size_t mem_i;
+    int *heap, nheap;
+    int last;               // source of the record handed out last, -1 before the first
+
+    char why[256];
+};
+
+static int fail(g5_sortbuf_t *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int fail(g5_sortbuf_t *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sb->why, sizeof sb->why, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
+                              const char *tmp, htsThreadPool *pool)
+{
+    if (fan == 0) fan = G5_SORTBUF_FAN;
+    size_t fixed = budget / 8 < RESERVE_FIXED_MAX ? budget / 8 : RESERVE_FIXED_MAX;
+    size_t reserve = fixed + (size_t)fan * RESERVE_PER_RUN;
+    size_t block = budget / 8 < BLOCK_SIZE_MAX ? budget / 8 : BLOCK_SIZE_MAX;
+    if (fan < 2 || budget < G5_SORTBUF_MIN_MEMORY || budget <= reserve + 2 * block) {
+        errno = EINVAL;
+        return NULL;
+    }
+    g5_sortbuf_t *sb = calloc(1, sizeof *sb);
+    if (!sb || !(sb->tmp = strdup(tmp))) {
+        free(sb);
+        errno = ENOMEM;
+        return NULL;
+    }
+    sb->spec = *spec;
+    sb->by_key = spec->order == G5_ORDER_COORD && !spec->tag[0];
+    sb->arena_budget = budget - reserve;
+    sb->block_size = block;
+    sb->fan = fan;
+    sb->pool = pool && pool->pool ? pool : NULL;
+    sb->last = -1;
+    return sb;
+}
+
+const char *g5_sortbuf_why(const g5_sortbuf_t *sb)
+{
+    return sb->why;
+}
+
+int g5_sortbuf_runs(const g5_sortbuf_t *sb)
+{
+    return sb->run_serial;
+}
+
+/* --- in-memory sort ---------------------------------------------------- */
+
+/* Stable LSD radix sort on the key, a byte at a time, skipping the bytes
+ * every key shares (the high bytes of tid and pos usually are). */
+static void radix_sort(entry_t *a, entry_t *scratch, size_t n)
+{
+    entry_t *src = a, *dst = scratch;
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[256] = { 0 };
+        for (size_t i = 0; i < n; i++) count[(src[i].key >> shift) & 0xff]++;
+        if (count[(src[0].key >> shift) & 0xff] == n) continue;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+        entry_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+/* Stable merge sort with the full comparison (names, tags, huge positions). */
+static void merge_sort(const g5_sortspec_t *spec, entry_t *a, entry_t *scratch, size_t n)
+{
+    if (n < 2) return;
+    if (n <= 16) {      // insertion sort: stable, and quicker on short runs
+        for (size_t i = 1; i < n; i++) {
+            entry_t e = a[i];
+            size_t j = i;
+            while (j > 0 && g5_order_cmp(spec, a[j - 1].b, e.b) > 0) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = e;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    merge_sort(spec, a, scratch, h);
+    merge_sort(spec, a + h, scratch, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)      // "<=": on ties the left (earlier) one first
+        scratch[k++] = g5_order_cmp(spec, a[i].b, a[j].b) <= 0 ? a[i++] : a[j++];
+    while (i < h) scratch[k++] = a[i++];
+    while (j < n) scratch[k++] = a[j++];
+    memcpy(a, scratch, n * sizeof *a);
+}
+
+static int sort_memory(g5_sortbuf_t *sb)
+{
+    if (sb->n < 2) return 0;
+    entry_t *scratch = malloc(sb->n * sizeof *scratch);
+    if (!scratch) return fail(sb, "out of memory");
+    if (sb->by_key) radix_sort(sb->ent, scratch, sb->n);
+    else merge_sort(&sb->spec, sb->ent, scratch, sb->n);
+    free(scratch);
+    return 0;
+}
+
+static void clear_memory(g5_sortbuf_t *sb)
+{
+    // Keep one block for the next batch: freeing and reallocating 8 MB
+    // each time would only churn the allocator.
+    block_t *keep = sb->blocks;
+    if (keep) {
+        for (block_t *b = keep->next, *next; b; b = next) {
+            next = b->next;
+            free(b);
+        }
+        keep->next = NULL;
+        keep->used = 0;
+        sb->arena_bytes = keep->size;
+    }
+    sb->n = 0;
+}
+
+/* --- runs on disk ------------------------------------------------------ */
+
+static int run_add(g5_sortbuf_t *sb, g5_out_t *file)
+{
+    if (sb->nruns == sb->mruns) {
+        int m = sb->mruns ? 2 * sb->mruns : 16;
+        run_t *r = realloc(sb->runs, (size_t)m * sizeof *r);
+        if (!r) return fail(sb, "out of memory");
+        sb->runs = r;
+        sb->mruns = m;
+    }
+    memset(&sb->runs[sb->nruns], 0, sizeof *sb->runs);
+    sb->runs[sb->nruns++].file = file;
+    return 0;
+}
+
+/* Open a new run file for writing. */
+static BGZF *run_create(g5_sortbuf_t *sb, g5_out_t **file)
+{
+    char name[4096];
+    snprintf(name, sizeof name, "%s.run%04d", sb->tmp, ++sb->run_serial);
+    errno = 0;
+    if (!(*file = g5_out_open(name))) {
+        fail(sb, "cannot create a run file \"%s\": %s", name, strerror(errno));
+        return NULL;
+    }
+    // Level 1: runs are read once, soon; speed matters more than size.
+    BGZF *fp = bgzf_open(g5_out_path(*file), "w1");
+    if (!fp) {
+        fail(sb, "cannot create a run file \"%s\": %s", g5_out_path(*file), strerror(errno));
+        g5_out_abort(*file);
+        return NULL;
+    }
+    if (sb->pool) bgzf_thread_pool(fp, sb->pool->pool, sb->pool->qsize);
+    return fp;
+}
+
+static int run_close(g5_sortbuf_t *sb, BGZF *fp, g5_out_t *file)
+{
+    errno = 0;
+    if (bgzf_close(fp) < 0) {
+        fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
+             errno ? strerror(errno) : "write error");
+        g5_out_abort(file);
+        return -1;
+    }
+    return run_add(sb, file);
+}
+
+/* Sort the arena and write it out as one run. */
+static int spill(g5_sortbuf_t *sb)
+{
+    if (sort_memory(sb) < 0) return -1;
+    g5_out_t *file;
+    BGZF *fp = run_create(sb, &file);
+    if (!fp) return -1;
+    for (size_t i = 0; i < sb->n; i++) {
+        if (bam_write1(fp, sb->ent[i].b) < 0) {
+            fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
+                 errno ? strerror(errno) : "write error");
+            bgzf_close(fp);
+            g5_out_abort(file);
+            return -1;
+        }
+    }
+    if (run_close(sb, fp, file) < 0) return -1;
+    clear_memory(sb);
+    return 0;
+}
+
+/* --- adding ------------------------------------------------------------ */
+
+static size_t record_size(const bam1_t *b)
+{
+    size_t s = sizeof(bam1_t) + (size_t)b->l_data;
+    return (s + 7) & ~(size_t)7;
+}
+
+/* Bytes in use if the arena held @p blocks bytes and the index @p m entries
+ * (the index and its sort scratch). */
+static size_t usage(size_t blocks, size_t m)
+{
+    return blocks + 2 * m * sizeof(entry_t);
+}
+
+int g5_sortbuf_add(g5_sortbuf_t *sb, const bam1_t *b)
+{
+    size_t need = record_size(b);
+    block_t *blk = sb->blocks;
+    int new_block = !blk || blk->size - blk->used < need;
+    size_t block_size = need > sb->block_size ? need : sb->block_size;
+    size_t m = sb->n < sb->m ? sb->m : sb->m ? 2 * sb->m : 1024;
+
+    if (usage(sb->arena_bytes + (new_block ? block_size : 0), m) > sb->arena_budget) {
+        if (sb->n == 0)
+            return fail(sb, "record \"%s\" (%zu bytes) does not fit in the memory budget",
+                        bam_get_qname(b), need);
+        if (spill(sb) < 0) return -1;
+        return g5_sortbuf_add(sb, b);
+    }
+    if (m != sb->m) {
+        entry_t *e = realloc(sb->ent, m * sizeof *e);
+        if (!e) return fail(sb, "out of memory");
+        sb->ent = e;
+        sb->m = m;
+    }
+    if (new_block) {
+        blk = malloc(sizeof *blk + block_size);
+        if (!blk) return fail(sb, "out of memory");
+        blk->size = block_size;
+        blk->used = 0;
+        blk->next = sb->blocks;
+        sb->blocks = blk;
+        sb->arena_bytes += block_size;
+    }
+
+    bam1_t *copy = (bam1_t *)(blk->data + blk->used);
+    blk->used += need;
+    *copy = *b;
+    copy->data = (uint8_t *)(copy + 1);
+    copy->m_data = (uint32_t)b->l_data;
+    memcpy(copy->data, b->data, (size_t)b->l_data);
+    // Positions beyond the key's 31 bits (long references in SAM) fall
+    // back to the full comparison.
+    if (sb->by_key && b->core.pos + 1 >= INT32_MAX) sb->by_key = 0;
+    sb->ent[sb->n].key = g5_order_coord_key(b);
+    sb->ent[sb->n].b = copy;
+    sb->n++;
+    return 0;
+}
+
+/* --- merging ----------------------------------------------------------- */
+
+/* The current record of source @p s, or NULL when it is exhausted. */
+static bam1_t *current(const g5_sortbuf_t *sb, int s, uint64_t *key)
+{
+    if (s < sb->nruns) {
+        *key = sb->runs[s].key;
+        return sb->runs[s].b;
+    }
+    if (sb->mem_i >= sb->n) return NULL;
+    *key = sb->ent[sb->mem_i].key;
+    return sb->ent[sb->mem_i].b;
+}
+
+/* Source @p a before source @p b?  Ties go to the earlier source. */
+static int before(const g5_sortbuf_t *sb, int a, int b)
+{
+    uint64_t ka = 0, kb = 0;
+    bam1_t *ra = current(sb, a, &ka), *rb = current(sb, b, &kb);
+    int c = sb->by_key ? (ka < kb ? -1 : ka > kb) : g5_order_cmp(&sb->spec, ra, rb);
+    return c < 0 || (c == 0 && a < b);
+}
+
+static void sift_down(g5_sortbuf_t *sb, int i)
+{
+    int *h = sb->heap, n = sb->nheap;
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, best = i;
+        if (l < n && before(sb, h[l], h[best])) best = l;
+        if (r < n && before(sb, h[r], h[best])) best = r;
+        if (best == i) return;
+        int t = h[i];
+        h[i] = h[best];
+        h[best] = t;
+        i = best;
+    }
+}
+
+/* Advance run @p s to its next record.  @return 1, 0 at its end, -1 on error */
+static int run_advance(g5_sortbuf_t *sb, int s)
+{
+    run_t *r = &sb->runs[s];
+    int ret = bam_read1(r->fp, r->b);
+    if (ret >= 0) {
+        r->key = g5_order_coord_key(r->b);
+        return 1;
+    }
+    if (ret == -1) return 0;
+    return fail(sb, "cannot read back run file \"%s\": corrupt or truncated", g5_out_path(r->file));
+}
+
+/* Open runs [0, k) for reading and build the heap over them (plus the
+ * memory run when @p with_memory). */
+static int merge_start(g5_sortbuf_t *sb, int k, int with_memory)
+{
+    free(sb->heap);
+    if (!(sb->heap = malloc((size_t)(k + 1) * sizeof *sb->heap))) return fail(sb, "out of memory");
+    sb->nheap = 0;
+    for (int s = 0; s < k; s++) {
+        run_t *r = &sb->runs[s];
+        if (!(r->fp = bgzf_open(g5_out_path(r->file), "r")))
+            return fail(sb, "cannot read back run file \"%s\": %s", g5_out_path(r->file), strerror(errno));
+        if (sb->pool) bgzf_thread_pool(r->fp, sb->pool->pool, sb->pool->qsize);
+        if (!(r->b = bam_init1())) return fail(sb, "out of memory");
+        int got = run_advance(sb, s);
+        if (got < 0) return -1;
+        if (got) sb->heap[sb->nheap++] = s;
+    }
+    sb->mem_i = 0;
+    if (with_memory && sb->n > 0) sb->heap[sb->nheap++] = sb->nruns;
+    for (int i = sb->nheap / 2 - 1; i >= 0; i--) sift_down(sb, i);
+    return 0;
+}
+
+static void run_release(run_t *r)
+{
+    if (r->fp) bgzf_close(r->fp);
+    if (r->b) bam_destroy1(r->b);
+    g5_out_abort(r->file);      // a run is never kept: remove the file
+    memset(r, 0, sizeof *r);
+}
+
+/* Move the heap past the record handed out last. */
+static int merge_step(g5_sortbuf_t *sb)
+{
+    int s = sb->heap[0], more;
+    if (s < sb->nruns) {
+        if ((more = run_advance(sb, s)) < 0) return -1;
+    } else {
+        more = ++sb->mem_i < sb->n;
+    }
+    if (!more) sb->heap[0] = sb->heap[--sb->nheap];
+    if (sb->nheap > 0) sift_down(sb, 0);
+    return 0;
+}
+
+/* Merge runs [0, k) into one new run that takes their place. */
+static int merge_group(g5_sortbuf_t *sb, int k)
+{
+    int saved_nruns = sb->nruns;
+    sb->nruns = k;              // sources are runs 0..k-1 only, no memory run
+    size_t saved_n = sb->n;
+    sb->n = 0;
+    int ok = merge_start(sb, k, 0) == 0;
+    g5_out_t *file = NULL;
+    BGZF *fp = ok ? run_create(sb, &file) : NULL;
+    ok = fp != NULL;
+    while (ok && sb->nheap > 0) {
+        uint64_t key;
+        const bam1_t *b = current(sb, sb->heap[0], &key);
+        if (bam_write1(fp, b) < 0)
+            ok = fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
+                      errno ? strerror(errno) : "write error") == 0;
+        else
+            ok = merge_step(sb) == 0;
+    }
+    sb->nruns = saved_nruns;
+    sb->n = saved_n;
+    for (int s = 0; s < k; s++) run_release(&sb->runs[s]);
+    if (!ok) {
+        if (fp) bgzf_close(fp);
+        g5_out_abort(file);
+        return -1;
+    }
+    // The merged run replaces the group at its place: earliest first.
+    errno = 0;
+    if (bgzf_close(fp) < 0) {
+        fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file), errno ? strerror(errno) : "write error");
+        g5_out_abort(file);
+        return -1;
+    }
+    memmove(sb->runs + 1, sb->runs + k, (size_t)(sb->nruns - k) * sizeof *sb->runs);
+    sb->nruns -= k - 1;
+    memset(&sb->runs[0], 0, sizeof *sb->runs);
+    sb->runs[0].file = file;
+    return 0;
+}
+
+int g5_sortbuf_finish(g5_sortbuf_t *sb)
+{
+    if (sort_memory(sb) < 0) return -1;
+    // The memory run counts as one of the open sources.
+    while (sb->nruns + 1 > sb->fan)
+        if (merge_group(sb, sb->fan) < 0) return -1;
+    if (merge_start(sb, sb->nruns, 1) < 0) return -1;
+    sb->merging = 1;
+    sb->last = -1;
+    return 0;
+}
+
+int g5_sortbuf_next(g5_sortbuf_t *sb, bam1_t **out)
+{
+    if (!sb->merging) return fail(sb, "g5_sortbuf_next before g5_sortbuf_finish");
+    // Advance past the previous record only now, so it stayed valid.
+    if (sb->last >= 0 && merge_step(sb) < 0) return -1;
+    if (sb->nheap == 0) {
+        sb->last = -1;
+        return 0;
+    }
+    uint64_t key;
+    sb->last = sb->heap[0];
+    *out = current(sb, sb->last, &key);
+    return 1;
+}
+
+void g5_sortbuf_destroy(g5_sortbuf_t *sb)
+{
+    if (!sb) return;
+    for (int s = 0; s < sb->nruns; s++) run_release(&sb->runs[s]);
+    free(sb->runs);
+    for (block_t *b = sb->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(sb->ent);
+    free(sb->heap);
+    free(sb->tmp);
+    free(sb);
+}

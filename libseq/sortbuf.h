@@ -1,0 +1,89 @@
+/*
+ * sortbuf.h -- external sort of alignment records under a memory budget.
+ *
+ * DESIGN
+ * Records are copied into an arena until the budget would be exceeded;
+ * then the arena is sorted and written out as a "run" (a headerless BGZF
+ * file of BAM records at compression level 1, through the shared thread
+ * pool) and emptied.  At the end the last arena is sorted in place and the
+ * runs are merged with it through a heap.  Three promises:
+ *
+ *   - memory: arena, index and merge buffers together stay within the
+ *     budget given (the arena gets what is left after a reserve for the
+ *     merge readers and htslib's buffers);
+ *   - order: exactly samtools sort's order, ties in input order: the
+ *     in-memory sort is stable (LSD radix sort on the 64-bit coordinate
+ *     key, merge sort for names and tags) and the merge prefers the
+ *     earlier run on ties, so the result is one stable sort;
+ *   - files: at most "fan" runs are open at once (more are first
+ *     merged in groups, earliest first, which keeps stability); every run
+ *     is a registered temporary of libseq/out, removed when merged, on
+ *     destroy, at exit and on SIGINT/SIGTERM.
+ *
+ * The output of the merge is handed out one record at a time, so the
+ * caller can write it, index it, or look at it (g5 sort --markdup) first.
+ */
+#ifndef G5_SORTBUF_H
+#define G5_SORTBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <htslib/sam.h>
+#include <htslib/thread_pool.h>
+
+#include "bamorder.h"
+
+/** The default for the most runs merged at once (open files during the merge). */
+#define G5_SORTBUF_FAN 32
+
+/** The smallest budget g5_sortbuf_init accepts. */
+#define G5_SORTBUF_MIN_MEMORY (1u << 20)
+
+typedef struct g5_sortbuf g5_sortbuf_t;
+
+/**
+ * Start a sort.
+ * @param spec    the order
+ * @param budget  total bytes the sort may use (>= G5_SORTBUF_MIN_MEMORY)
+ * @param fan     the most runs open at once, >= 2 (0: G5_SORTBUF_FAN)
+ * @param tmp     prefix for run files, e.g. "/scratch/out.bam" gives
+ *                "/scratch/out.bam.run0001.tmp.PID"
+ * @param pool    thread pool for compressing and reading runs, or NULL
+ * @return the sort, or NULL with errno set (ENOMEM, EINVAL for a budget
+ *         below the minimum)
+ */
+g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
+                              const char *tmp, htsThreadPool *pool);
+
+/**
+ * Add one record (copied).  May sort and write a run first.
+ * @return 0 on success; -1 on failure (g5_sortbuf_why says why)
+ */
+int g5_sortbuf_add(g5_sortbuf_t *sb, const bam1_t *b);
+
+/**
+ * No more records: sort what is in memory and prepare the merge
+ * (merging runs in groups first if there are more than G5_SORTBUF_FAN).
+ * @return 0 on success; -1 on failure
+ */
+int g5_sortbuf_finish(g5_sortbuf_t *sb);
+
+/**
+ * The next record in order, after g5_sortbuf_finish().
+ * @param sb   the sort
+ * @param out  set to the record; it stays valid until the next call
+ * @return 1 with a record, 0 at the end, -1 on failure
+ */
+int g5_sortbuf_next(g5_sortbuf_t *sb, bam1_t **out);
+
+/** Why the last call failed, as a phrase ("cannot write run ...: No space left on device"). */
+const char *g5_sortbuf_why(const g5_sortbuf_t *sb);
+
+/** Runs written to disk so far (0 when everything fitted in memory). */
+int g5_sortbuf_runs(const g5_sortbuf_t *sb);
+
+/** Free everything and remove any run files.  NULL is a no-op. */
+void g5_sortbuf_destroy(g5_sortbuf_t *sb);
+
+#endif

@@ -1,0 +1,123 @@
+/* t_sortbuf.c -- the external sort: order, stability, spills, merging in
+ * groups, and the clean-up of run files. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "sortbuf.h"
+
+static char dir[] = "/tmp/g5-t_sortbuf.XXXXXX";
+
+/* A deterministic record: few positions and names so there are many ties;
+ * its input number is kept in the XI tag to check stability. */
+static void make_record(bam1_t *b, uint32_t *state, int i)
+{
+    uint32_t x = *state = *state * 1664525u + 1013904223u;
+    char name[32];
+    snprintf(name, sizeof name, "r%u:%u", (x >> 4) % 50, (x >> 12) % 7);
+    int tid = (int)((x >> 20) % 4) - 1;        // -1 (unmapped) .. 2
+    hts_pos_t pos = tid < 0 ? -1 : (hts_pos_t)((x >> 8) % 40);
+    uint16_t flag = (uint16_t)(((x >> 3) & 1 ? BAM_FREVERSE : 0) | ((x >> 5) & 1 ? BAM_FREAD1 : BAM_FREAD2) | BAM_FPAIRED);
+    if (tid < 0) flag |= BAM_FUNMAP;
+    uint32_t cigar = bam_cigar_gen(20, BAM_CMATCH);
+    bam_set1(b, strlen(name), name, flag, tid, pos, 30, tid < 0 ? 0 : 1, &cigar,
+             -1, -1, 0, 20, "ACGTACGTACGTACGTACGT", NULL, 0);
+    int32_t xi = i;
+    bam_aux_append(b, "XI", 'i', 4, (uint8_t *)&xi);
+}
+
+static int count_files(void)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* Sort n records; return their XI numbers in output order (malloc'ed). */
+static int32_t *sort_run(const g5_sortspec_t *spec, int n, size_t budget, int fan, int *runs, int *files_during)
+{
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s/run", dir);
+    g5_sortbuf_t *sb = g5_sortbuf_init(spec, budget, fan, prefix, NULL);
+    if (!sb) return NULL;
+    bam1_t *b = bam_init1();
+    uint32_t state = 42;
+    for (int i = 0; i < n; i++) {
+        make_record(b, &state, i);
+        if (g5_sortbuf_add(sb, b) < 0) return NULL;
+    }
+    if (g5_sortbuf_finish(sb) < 0) return NULL;
+    *files_during = count_files();
+    int32_t *order = malloc((size_t)n * sizeof *order);
+    bam1_t *rec, *prev = bam_init1();
+    int k = 0, r, sorted = 1;
+    while ((r = g5_sortbuf_next(sb, &rec)) > 0) {
+        if (k > 0) {
+            int c = g5_order_cmp(spec, prev, rec);
+            int32_t pxi = (int32_t)bam_aux2i(bam_aux_get(prev, "XI"));
+            int32_t xi = (int32_t)bam_aux2i(bam_aux_get(rec, "XI"));
+            if (c > 0 || (c == 0 && pxi > xi)) sorted = 0;
+        }
+        if (k < n) order[k] = (int32_t)bam_aux2i(bam_aux_get(rec, "XI"));
+        k++;
+        if (!bam_copy1(prev, rec)) return NULL;
+    }
+    *runs = g5_sortbuf_runs(sb);
+    g5_sortbuf_destroy(sb);
+    bam_destroy1(b);
+    bam_destroy1(prev);
+    if (r < 0 || k != n || !sorted) {
+        free(order);
+        return NULL;
+    }
+    return order;
+}
+
+static void check(const char *what, const g5_sortspec_t *spec)
+{
+    const int n = 60000;
+    int runs, files;
+    int32_t *mem = sort_run(spec, n, 256u << 20, 0, &runs, &files);
+    ok(mem != NULL, "%s: sorted and stable in memory", what);
+    is_int(runs, 0, "%s: no run files with a large budget", what);
+
+    int32_t *ext = sort_run(spec, n, 4u << 20, 3, &runs, &files);
+    ok(ext != NULL, "%s: sorted and stable through run files (4 MiB, fan 3)", what);
+    ok(runs > 3, "%s: more runs (%d) than the fan, so runs were merged in groups", what, runs);
+    ok(files <= 3, "%s: at most fan files open for the final merge (%d)", what, files);
+    ok(mem && ext && memcmp(mem, ext, n * sizeof *mem) == 0, "%s: the same order either way", what);
+    is_int(count_files(), 0, "%s: no run file left", what);
+    free(mem);
+    free(ext);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) return 1;
+    g5_sortspec_t spec = { G5_ORDER_COORD, { 0, 0 } };
+    check("coordinate", &spec);
+    spec.order = G5_ORDER_NAME;
+    check("name", &spec);
+    spec.order = G5_ORDER_COORD;
+    memcpy(spec.tag, "XI", 2);
+    int runs, files;
+    int32_t *o = sort_run(&spec, 1000, 256u << 20, 0, &runs, &files);
+    int inorder = o != NULL;
+    for (int i = 0; o && i < 1000; i++) inorder &= o[i] == i;
+    ok(inorder, "tag order: by the XI value, which is the input number");
+    free(o);
+
+    ok(g5_sortbuf_init(&spec, 1000, 0, "x", NULL) == NULL, "a budget below the minimum is refused");
+    ok(g5_sortbuf_init(&spec, 64u << 20, 1, "x", NULL) == NULL, "a fan below 2 is refused");
+
+    is_int(g5_order_strnum_cmp("r2", "r10") < 0, 1, "natural order: r2 before r10");
+    is_int(g5_order_strnum_cmp("r010", "r10") < 0, 1, "equal numbers: more leading zeros first");
+    is_int(g5_order_strnum_cmp("a", "a1") < 0, 1, "a prefix sorts first");
+    rmdir(dir);
+    return tap_done();
+}
