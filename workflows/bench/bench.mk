@@ -18,11 +18,14 @@ SHELL       := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.PHONY: all stats bam
+PAIRS_SORT ?= 2000000
 
-all: stats
+.PHONY: all stats sort bam pairs
+
+all: stats sort
 
 bam: $(WORK)/bench.bam
+pairs: $(WORK)/pairs.bam
 
 # gen-bam.sh writes bench.bam under a temporary name and renames it when done.
 $(WORK)/bench.bam:
@@ -31,3 +34,11 @@ $(WORK)/bench.bam:
 stats: $(WORK)/bench.bam
 	REPEATS=$(REPEATS) THREADS_LIST='$(THREADS_LIST)' \
 	    $(BENCH)/stats-bench.sh $(G5) $(WORK)/bench.bam $(WORK)
+
+# The alignment post-processing input: bwa mem output (name-grouped) of
+# PAIRS_SORT pairs with known PCR and optical duplicates.
+$(WORK)/pairs.bam:
+	$(BENCH)/gen-pairs.sh $(WORK) $(PAIRS_SORT)
+
+sort: $(WORK)/pairs.bam
+	REPEATS=$(REPEATS) $(BENCH)/sort-bench.sh $(G5) $(WORK)/pairs.bam $(WORK)
