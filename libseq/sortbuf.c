@@ -53,6 +53,7 @@ struct g5_sortbuf {
     int by_key;             // coordinate order on 64-bit keys (no tag, no huge positions)
     size_t arena_budget;    // bytes for blocks + index + scratch
     size_t block_size;      // arena blocks
+    const size_t *other;    // bytes another consumer holds of the same budget
     int fan;                // the most runs open at once
     char *tmp;              // run file prefix
     htsThreadPool *pool;
@@ -111,6 +112,11 @@ g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
     sb->pool = pool && pool->pool ? pool : NULL;
     sb->last = -1;
     return sb;
+}
+
+void g5_sortbuf_share(g5_sortbuf_t *sb, const size_t *other_bytes)
+{
+    sb->other = other_bytes;
 }
 
 const char *g5_sortbuf_why(const g5_sortbuf_t *sb)
@@ -184,6 +190,16 @@ static int sort_memory(g5_sortbuf_t *sb)
     else merge_sort(&sb->spec, sb->ent, scratch, sb->n);
     free(scratch);
     return 0;
+}
+
+static void free_blocks(g5_sortbuf_t *sb)
+{
+    for (block_t *b = sb->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    sb->blocks = sb->cur = NULL;
+    sb->arena_bytes = 0;
 }
 
 static void clear_memory(g5_sortbuf_t *sb)
@@ -291,10 +307,17 @@ int g5_sortbuf_add(g5_sortbuf_t *sb, const bam1_t *b)
     size_t block_size = need > sb->block_size ? need : sb->block_size;
     size_t m = sb->n < sb->m ? sb->m : sb->m ? 2 * sb->m : 1024;
 
-    if (usage(sb->arena_bytes + (new_block ? block_size : 0), m) > sb->arena_budget) {
-        if (sb->n == 0)
-            return fail(sb, "record \"%s\" (%zu bytes) does not fit in the memory budget",
-                        bam_get_qname(b), need);
+    size_t other = sb->other ? *sb->other : 0;
+    if (usage(sb->arena_bytes + (new_block ? block_size : 0), m) + other > sb->arena_budget) {
+        if (sb->n == 0) {
+            // Empty, yet over: the kept blocks (or a bigger share for the
+            // other consumer) are in the way.  Give them back and retry.
+            if (!sb->blocks)
+                return fail(sb, "record \"%s\" (%zu bytes) does not fit in the memory budget",
+                            bam_get_qname(b), need);
+            free_blocks(sb);
+            return g5_sortbuf_add(sb, b);
+        }
         if (spill(sb) < 0) return -1;
         return g5_sortbuf_add(sb, b);
     }
@@ -501,10 +524,7 @@ void g5_sortbuf_destroy(g5_sortbuf_t *sb)
     if (!sb) return;
     for (int s = 0; s < sb->nruns; s++) run_release(&sb->runs[s]);
     free(sb->runs);
-    for (block_t *b = sb->blocks, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
+    free_blocks(sb);
     free(sb->ent);
     free(sb->heap);
     free(sb->tmp);

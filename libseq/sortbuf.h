@@ -57,6 +57,15 @@ g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
                               const char *tmp, htsThreadPool *pool);
 
 /**
+ * Share the budget with another consumer (the duplicate signatures of
+ * g5 sort --markdup): the arena keeps *@p other_bytes free for it, reading
+ * the value anew at every record, so it may grow while the sort runs.
+ * @param sb           the sort
+ * @param other_bytes  the other consumer's current use, or NULL
+ */
+void g5_sortbuf_share(g5_sortbuf_t *sb, const size_t *other_bytes);
+
+/**
  * Add one record (copied).  May sort and write a run first.
  * @return 0 on success; -1 on failure (g5_sortbuf_why says why)
  */

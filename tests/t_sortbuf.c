@@ -112,6 +112,33 @@ int main(void)
     ok(inorder, "tag order: by the XI value, which is the input number");
     free(o);
 
+    // A second consumer growing inside the same budget squeezes the arena.
+    {
+        char prefix[512];
+        snprintf(prefix, sizeof prefix, "%s/share", dir);
+        g5_sortspec_t cs = { G5_ORDER_COORD, { 0, 0 } };
+        g5_sortbuf_t *sb = g5_sortbuf_init(&cs, 8u << 20, 4, prefix, NULL);
+        size_t other = 0;
+        g5_sortbuf_share(sb, &other);
+        bam1_t *b = bam_init1();
+        uint32_t state = 7;
+        int added = 1;
+        for (int i = 0; i < 40000 && added; i++) {
+            make_record(b, &state, i);
+            other = (size_t)i * 60;      // up to 2.4 MB of the 8
+            added = g5_sortbuf_add(sb, b) == 0;
+        }
+        ok(added, "records still fit while the other share grows");
+        ok(g5_sortbuf_runs(sb) > 0, "the growing share forced runs (%d)", g5_sortbuf_runs(sb));
+        bam1_t *rec;
+        int n = 0, r;
+        ok(g5_sortbuf_finish(sb) == 0, "and the sort finishes");
+        while ((r = g5_sortbuf_next(sb, &rec)) > 0) n++;
+        is_int(n, 40000, "every record comes out");
+        g5_sortbuf_destroy(sb);
+        bam_destroy1(b);
+    }
+
     ok(g5_sortbuf_init(&spec, 1000, 0, "x", NULL) == NULL, "a budget below the minimum is refused");
     ok(g5_sortbuf_init(&spec, 64u << 20, 1, "x", NULL) == NULL, "a fan below 2 is refused");
 
