@@ -9,16 +9,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <htslib/hfile.h>
 #include <htslib/hts.h>
 
 static int fail(g5_alnout_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int fail(g5_alnout_t *o, const char *fmt, ...)
 {
+    int e = errno;      // callers rely on errno after a failure
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(o->why, sizeof o->why, fmt, ap);
     va_end(ap);
+    errno = e;
     return -1;
 }
 
@@ -37,20 +40,26 @@ int g5_alnout_open(g5_alnout_t *o, const char *path, const char *fmt,
 
     htsFormat hf;
     memset(&hf, 0, sizeof hf);
-    if (hts_parse_format(&hf, fmt) < 0 || (hf.format != sam && hf.format != bam && hf.format != cram))
+    if (hts_parse_format(&hf, fmt) < 0 || (hf.format != sam && hf.format != bam && hf.format != cram)) {
+        hts_opt_free(hf.specific);
+        errno = EINVAL;
         return fail(o, "unknown output format \"%s\" (expected sam, bam or cram)", fmt);
+    }
     if (write_index) {
         if (strcmp(path, "-") == 0) {
             hts_opt_free(hf.specific);
+            errno = EINVAL;
             return fail(o, "cannot index standard output: name an output file with -o");
         }
         if (hf.format == sam) {
             hts_opt_free(hf.specific);
+            errno = EINVAL;
             return fail(o, "cannot index SAM output: write BAM or CRAM");
         }
     }
     if (hf.format == cram && !reference) {
         hts_opt_free(hf.specific);
+        errno = EINVAL;
         return fail(o, "CRAM output needs the reference: give it with -f");
     }
 
@@ -59,7 +68,17 @@ int g5_alnout_open(g5_alnout_t *o, const char *path, const char *fmt,
         hts_opt_free(hf.specific);
         return fail(o, "%s", strerror(errno));
     }
-    o->fp = sam_open_format(g5_out_path(o->out), "w", &hf);
+    // Open the temporary, but let htslib see the final name: CRAM records
+    // the file name in its header, and a temporary name there would make
+    // every run's output differ.
+    const char *mode = hf.format == bam ? "wb" : hf.format == cram ? "wc" : "w";
+    hFILE *hfp = hopen(g5_out_path(o->out), "w");
+    if (hfp && !(o->fp = hts_hopen(hfp, path, mode))) hclose_abruptly(hfp);
+    if (o->fp && hts_opt_apply(o->fp, hf.specific) < 0) {
+        hts_opt_free(hf.specific);
+        g5_alnout_abort(o);
+        return fail(o, "invalid output format options in \"%s\"", fmt);
+    }
     hts_opt_free(hf.specific);
     if (!o->fp) {
         int r = fail(o, "%s", errno ? strerror(errno) : "cannot open for writing");

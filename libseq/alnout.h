@@ -42,7 +42,9 @@ typedef struct g5_alnout {
  * @param reference    FASTA for CRAM output, or NULL
  * @param pool         thread pool for compression, or NULL
  * @param write_index  also write an index (not for stdout or SAM)
- * @return 0 on success; -1 with o->why set
+ * @return 0 on success; -1 with o->why set, and errno EINVAL when the
+ *         request itself cannot be met (unknown format, an index of stdout
+ *         or SAM, CRAM without a reference): a usage error for the tool
  */
 int g5_alnout_open(g5_alnout_t *o, const char *path, const char *fmt,
                    const char *reference, htsThreadPool *pool, int write_index);

@@ -79,6 +79,34 @@ int g5_opts_parse(g5_opts_t *o, int c, const char *arg)
     }
 }
 
+/* The selector letter of a shared option, as g5_opts_help knows it. */
+static int selector(int c)
+{
+    switch (c) {
+    case '@': case 'o': case 'O': case 'm': case 'f': case 'r': return c;
+    case G5_OPT_WRITE_INDEX: return 'w';
+    case G5_OPT_NO_PG: return 'P';
+    case G5_OPT_VERBOSITY: return 'v';
+    case G5_OPT_PROGRESS: case G5_OPT_NO_PROGRESS: return 'p';
+    default: return 0;
+    }
+}
+
+int g5_opts_other(g5_opts_t *o, int c, char *argv[], const char *which)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':') return g5_usage_error(o->tool, "option \"%s\" needs an argument", arg);
+    if (c == '?') {
+        if (optopt > 0 && optopt <= CHAR_MAX) return g5_usage_error(o->tool, "unknown option \"-%c\"", optopt);
+        return g5_usage_error(o->tool, "unknown option \"%s\"", arg);
+    }
+    int sel = selector(c);
+    if (!sel) return g5_usage_error(o->tool, "unknown option \"%s\"", arg);
+    if (!strchr(which, sel))
+        return g5_usage_error(o->tool, "option \"%s\" does not apply to g5 %s", arg, o->tool);
+    return g5_opts_parse(o, c, optarg) == 0 ? G5_EXIT_OK : G5_EXIT_USAGE;
+}
+
 void g5_opts_help(FILE *fp, const char *which)
 {
     for (const char *w = which; *w; w++) {

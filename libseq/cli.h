@@ -92,6 +92,21 @@ void g5_opts_init(g5_opts_t *o, const char *tool);
 int g5_opts_parse(g5_opts_t *o, int c, const char *arg);
 
 /**
+ * Handle everything in a tool's getopt_long loop that is not the tool's
+ * own option: the shared options it accepts, getopt's ':' (missing
+ * argument) and '?' (unknown option), and shared options it does not take.
+ * A tool's switch ends with
+ *     default: if ((r = g5_opts_other(&a->o, c, argv, "@of")) != G5_EXIT_OK) return r;
+ * (with opterr = 0, so that getopt does not print its own message).
+ * @param o      options to update
+ * @param c      what getopt_long returned
+ * @param argv   the tool's argv, for naming the offending argument
+ * @param which  the shared options the tool accepts, as for g5_opts_help
+ * @return G5_EXIT_OK if handled; G5_EXIT_USAGE after reporting the error
+ */
+int g5_opts_other(g5_opts_t *o, int c, char *argv[], const char *which);
+
+/**
  * Print help lines for the shared options a tool accepts.
  * @param fp     stream to print to
  * @param which  selector letters, in print order: '@' threads, 'o' output,

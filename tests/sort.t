@@ -81,9 +81,12 @@ runs "SAM output by name" "$G5" sort -o "$T/out.sam" "$HTSTEST/range.bam"
 head -c 3 "$T/out.sam" | grep -q '^@HD'; ok $? "a .sam name writes SAM"
 runs "CRAM output with -f" "$G5" sort -f "$HTSTEST/ce.fa" -o "$T/out.cram" "$HTSTEST/range.bam"
 cmp -s <(samtools view --no-PG -T "$HTSTEST/ce.fa" "$T/out.cram") <(samtools sort "$HTSTEST/range.bam" | samtools view --no-PG); ok $? "the CRAM holds the sorted records"
-exits 1 "CRAM output without -f fails" "$G5" sort -o "$T/noref.cram" "$HTSTEST/range.bam"
+runs "CRAM output again" "$G5" sort -f "$HTSTEST/ce.fa" -o "$T/out2.cram" "$HTSTEST/range.bam"
+cmp -s <(sed "s|$T/out2.cram|$T/out.cram|" "$T/out2.cram") "$T/out.cram" || cmp -s <(samtools view --no-PG -H "$T/out2.cram" | grep -v '^@PG') <(samtools view --no-PG -H "$T/out.cram" | grep -v '^@PG')
+ok $? "the CRAM header names the output, not a temporary"
+exits 2 "CRAM output without -f is a usage error" "$G5" sort -o "$T/noref.cram" "$HTSTEST/range.bam"
 stderr_has "CRAM output needs the reference" "and says so"
-exits 1 "--write-index to stdout fails" "$G5" sort --write-index "$HTSTEST/range.bam"
+exits 2 "--write-index to stdout is a usage error" "$G5" sort --write-index "$HTSTEST/range.bam"
 
 # 4. Bad input and failures: one line, exit 1, nothing left behind.
 bad() { # description text args...

@@ -6,6 +6,7 @@
  * is samtools sort's to the last tie; -m is the budget of the whole process,
  * not per thread as in samtools.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ static void usage(FILE *fp)
         "  -T, --tmp-dir DIR       where the temporary runs go [the output's directory]\n"
         "\n"
         "Common options:\n");
-    g5_opts_help(fp, "@oOfwPvph");
+    g5_opts_help(fp, "@oOfwPvph");   // -m is described above
     fprintf(fp,
         "\n"
         "Output format follows -O, else the -o name (.sam, .cram, otherwise BAM).\n"
@@ -71,7 +72,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"tmp-dir", required_argument, NULL, OPT_TMPDIR},
         {NULL, 0, NULL, 0}
     };
-    int c;
+    int c, r;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":@:o:O:m:f:T:nt:h", longopts, NULL)) >= 0) {
@@ -90,17 +91,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
         case 'T':
             a->tmpdir = optarg;
             break;
-        case ':':
-            return g5_usage_error(TOOL, "option \"%s\" needs an argument", argv[optind - 1]);
-        case '?':
-            if (optopt) return g5_usage_error(TOOL, "unknown option \"-%c\"", optopt);
-            return g5_usage_error(TOOL, "unknown option \"%s\"", argv[optind - 1]);
-        default: {
-            if (c == 'r') return g5_usage_error(TOOL, "option \"%s\" does not apply to g5 sort", argv[optind - 1]);
-            int r = g5_opts_parse(&a->o, c, optarg);
-            if (r < 0) return G5_EXIT_USAGE;
-            if (r > 0) return g5_usage_error(TOOL, "unknown option \"%s\"", argv[optind - 1]);
-        }
+        default:
+            if ((r = g5_opts_other(&a->o, c, argv, "@oOmfwPvp")) != G5_EXIT_OK) return r;
         }
     }
     if (optind == argc) {
@@ -178,6 +170,7 @@ int main_sort(int argc, char *argv[])
     // Open the output before the long read, so a bad -o fails at once.
     if (g5_alnout_open(&out, a.o.out, a.o.out_fmt, a.o.reference, &pool, a.o.write_index) < 0) {
         g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
+        if (errno == EINVAL) status = G5_EXIT_USAGE;     // the request, not the data
         goto done;
     }
     out_open = 1;

@@ -259,7 +259,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"split-rg", required_argument, NULL, OPT_SPLIT_RG},
         {NULL, 0, NULL, 0}
     };
-    int c, tsv = 0, flagstat = 0;
+    int c, r, tsv = 0, flagstat = 0;
     opterr = 0;     // we report bad options ourselves, in the g5 format
     optind = 1;
     while ((c = getopt_long(argc, argv, ":@:o:f:h", longopts, NULL)) >= 0) {
@@ -274,20 +274,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
             if (!*optarg) return g5_usage_error(TOOL, "--split-rg needs a non-empty PREFIX");
             a->split_prefix = optarg;
             break;
-        case ':':
-            return g5_usage_error(TOOL, "option \"%s\" needs an argument", argv[optind - 1]);
-        case '?':
-            if (optopt) return g5_usage_error(TOOL, "unknown option \"-%c\"", optopt);
-            return g5_usage_error(TOOL, "unknown option \"%s\"", argv[optind - 1]);
-        default: {
-            // Shared options this tool does not take (-O, -m, -r,
-            // --write-index, --no-PG) are unknown here, not ignored.
-            if (c == 'O' || c == 'm' || c == 'r' || c == G5_OPT_WRITE_INDEX || c == G5_OPT_NO_PG)
-                return g5_usage_error(TOOL, "option \"%s\" does not apply to g5 stats", argv[optind - 1]);
-            int r = g5_opts_parse(&a->o, c, optarg);
-            if (r < 0) return G5_EXIT_USAGE;
-            if (r > 0) return g5_usage_error(TOOL, "unknown option \"%s\"", argv[optind - 1]);
-        }
+        default:
+            if ((r = g5_opts_other(&a->o, c, argv, "@ofvp")) != G5_EXIT_OK) return r;
         }
     }
     if (tsv && flagstat) return g5_usage_error(TOOL, "--tsv and --flagstat exclude each other");
