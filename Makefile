@@ -87,7 +87,7 @@ $(SOLIB): $(LIB_OBJ)
 $(BIN): $(TOOL_OBJ) $(ALIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TOOL_OBJ) $(ALIB) $(LIBS)
 
-$(O)/tests/t_%: tests/t_%.c tests/tap.h $(ALIB)
+$(O)/tests/t_%: tests/t_%.c tests/tap.h tests/samline.h $(ALIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests $(ALL_LDFLAGS) -o $@ $< $(ALIB) $(LIBS)
 

@@ -107,6 +107,19 @@ int g5_opts_other(g5_opts_t *o, int c, char *argv[], const char *which)
     return g5_opts_parse(o, c, optarg) == 0 ? G5_EXIT_OK : G5_EXIT_USAGE;
 }
 
+int g5_opts_one_input(const g5_opts_t *o, int argc, char *argv[],
+                      void (*usage)(FILE *), const char **in)
+{
+    if (argc == 1) {
+        usage(stderr);
+        return G5_EXIT_USAGE;
+    }
+    if (optind == argc) return g5_usage_error(o->tool, "no input file");
+    if (argc - optind > 1) return g5_usage_error(o->tool, "one input file only, got %d", argc - optind);
+    *in = argv[optind];
+    return G5_EXIT_OK;
+}
+
 void g5_opts_help(FILE *fp, const char *which)
 {
     for (const char *w = which; *w; w++) {

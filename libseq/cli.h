@@ -107,6 +107,19 @@ int g5_opts_parse(g5_opts_t *o, int c, const char *arg);
 int g5_opts_other(g5_opts_t *o, int c, char *argv[], const char *which);
 
 /**
+ * After the option loop of a tool that reads exactly one input: take it,
+ * or report why not.  With no arguments at all the usage goes to stderr.
+ * @param o      the tool's options (for its name)
+ * @param argc   the tool's argc
+ * @param argv   the tool's argv; optind points past the options
+ * @param usage  the tool's usage printer
+ * @param in     set to the input file name
+ * @return G5_EXIT_OK, or G5_EXIT_USAGE after reporting the error
+ */
+int g5_opts_one_input(const g5_opts_t *o, int argc, char *argv[],
+                      void (*usage)(FILE *), const char **in);
+
+/**
  * Print help lines for the shared options a tool accepts.
  * @param fp     stream to print to
  * @param which  selector letters, in print order: '@' threads, 'o' output,

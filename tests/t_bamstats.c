@@ -7,23 +7,15 @@
 #include <string.h>
 
 #include "tap.h"
+#include "samline.h"
 #include "bamstats.h"
 
 static sam_hdr_t *hdr;
 
-/* Parse one SAM line (tabs written as '|' for readability) into @p b. */
+/* @p b refilled from a SAM line written with '|' for tabs. */
 static bam1_t *rec(bam1_t *b, const char *line)
 {
-    kstring_t s = { 0, 0, NULL };
-    kputs(line, &s);
-    for (size_t i = 0; i < s.l; i++)
-        if (s.s[i] == '|') s.s[i] = '\t';
-    if (sam_parse1(&s, hdr, b) < 0) {
-        fprintf(stderr, "# cannot parse: %s\n", line);
-        abort();
-    }
-    free(s.s);
-    return b;
+    return samline(hdr, b, line);
 }
 
 static void add(g5_bamstats_t *st, const char *line)

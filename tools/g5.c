@@ -14,6 +14,7 @@
 
 int main_sort(int argc, char *argv[]);
 int main_merge(int argc, char *argv[]);
+int main_markdup(int argc, char *argv[]);
 int main_stats(int argc, char *argv[]);
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
 static const g5_cmd_t commands[] = {
     { "sort", main_sort, "sort alignments by coordinate, name or tag within one memory budget" },
     { "merge", main_merge, "merge sorted SAM/BAM/CRAM files, combining @RG/@PG headers" },
+    { "markdup", main_markdup, "mark duplicates as Picard MarkDuplicates does, with its metrics" },
     { "stats", main_stats, "alignment statistics: flagstat and samtools-stats SN numbers" },
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)

@@ -95,15 +95,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
             if ((r = g5_opts_other(&a->o, c, argv, "@oOmfwPvp")) != G5_EXIT_OK) return r;
         }
     }
-    if (optind == argc) {
-        if (argc == 1) {
-            usage(stderr);
-            return G5_EXIT_USAGE;
-        }
-        return g5_usage_error(TOOL, "no input file");
-    }
-    if (argc - optind > 1) return g5_usage_error(TOOL, "one input file only, got %d", argc - optind);
-    a->in_path = argv[optind];
+    if ((r = g5_opts_one_input(&a->o, argc, argv, usage, &a->in_path)) != G5_EXIT_OK) return r;
     if (!a->o.memory) a->o.memory = DEFAULT_MEMORY;
     if (a->o.memory < MIN_MEMORY)
         return g5_usage_error(TOOL, "memory budget too small: at least %zuM", MIN_MEMORY >> 20);

@@ -280,15 +280,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
     }
     if (tsv && flagstat) return g5_usage_error(TOOL, "--tsv and --flagstat exclude each other");
     a->report = tsv ? REPORT_TSV : flagstat ? REPORT_FLAGSTAT : REPORT_TEXT;
-    if (optind == argc) {
-        if (argc == 1) {
-            usage(stderr);
-            return G5_EXIT_USAGE;
-        }
-        return g5_usage_error(TOOL, "no input file");
-    }
-    if (argc - optind > 1) return g5_usage_error(TOOL, "one input file only, got %d", argc - optind);
-    a->in_path = argv[optind];
+    if ((r = g5_opts_one_input(&a->o, argc, argv, usage, &a->in_path)) != G5_EXIT_OK) return r;
     return G5_EXIT_OK;
 }
 
