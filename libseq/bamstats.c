@@ -27,6 +27,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <htslib/hts.h>
+
+#include "out.h"
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -537,4 +541,28 @@ int g5_bamstats_write_tsv(FILE *fp, const g5_bamstats_t *s, const char *group)
             return -1;
     }
     return ferror(fp) ? -1 : 0;
+}
+
+int g5_bamstats_write_report(FILE *fp, const g5_bamstats_t *s, const char *tool,
+                             const char *cmdline, const char *rg)
+{
+    // MultiQC 1.14 recognises samtools stats output by one phrase only,
+    // "This file was produced by samtools stats" (search_patterns.yaml),
+    // so the first line is worded to contain it while saying what did
+    // produce the file.
+    if (fprintf(fp, "# This file was produced by samtools stats-compatible g5 %s %s+htslib-%s\n",
+                tool, g5_version(), hts_version()) < 0
+        || g5_prov_tsv(fp, tool, cmdline) < 0)
+        return -1;
+    int r;
+    if (!rg) r = fprintf(fp, "# This file contains statistics for all reads.\n");
+    else if (!*rg) r = fprintf(fp, "# This file contains statistics for reads without a read group (no RG tag).\n");
+    else r = fprintf(fp, "# This file contains statistics for read group %s (RG:Z:%s).\n", rg, rg);
+    if (r < 0
+        || fputs("# Flagstat: the output of `samtools flagstat`. Use `grep ^FS | cut -f 2-` to extract this part.\n", fp) == EOF
+        || g5_bamstats_write_flagstat(fp, s, "FS\t") < 0
+        || fputs("# Summary Numbers. Use `grep ^SN | cut -f 2-` to extract this part.\n", fp) == EOF
+        || g5_bamstats_write_sn(fp, s) < 0)
+        return -1;
+    return 0;
 }

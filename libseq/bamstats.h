@@ -187,6 +187,21 @@ int g5_bamstats_write_flagstat(FILE *fp, const g5_bamstats_t *s, const char *pre
 int g5_bamstats_write_sn(FILE *fp, const g5_bamstats_t *s);
 
 /**
+ * Write the full text report: header comments that MultiQC's samtools
+ * module recognises, with the producing g5 tool and command line; the
+ * flagstat lines prefixed "FS\t"; then the SN lines.
+ * @param fp       stream to write to
+ * @param s        accumulator
+ * @param tool     the g5 tool writing it ("stats", "sort")
+ * @param cmdline  its command line (g5_cmdline)
+ * @param rg       NULL for all records, "" for records without a read
+ *                 group, else the read-group ID the report is about
+ * @return 0 on success; -1 on a write error
+ */
+int g5_bamstats_write_report(FILE *fp, const g5_bamstats_t *s, const char *tool,
+                             const char *cmdline, const char *rg);
+
+/**
  * Write one "GROUP\tMETRIC\tVALUE" row per flagstat and SN number.  Metric
  * names are snake_case ("flagstat_mapped_passed", "reads_mapped",
  * "bases_mapped_cigar"); values are formatted as in the text reports,

@@ -261,6 +261,15 @@ static int run_close(g5_sortbuf_t *sb, BGZF *fp, g5_out_t *file)
     return run_add(sb, file);
 }
 
+/* One record of a run: its id (which BAM does not store, and callers such
+ * as g5 sort --markdup need back), then the BAM record. */
+static int run_write(BGZF *fp, const bam1_t *b)
+{
+    uint64_t id = b->id;
+    if (bgzf_write(fp, &id, sizeof id) != sizeof id) return -1;
+    return bam_write1(fp, b) < 0 ? -1 : 0;
+}
+
 /* Sort the arena and write it out as one run. */
 static int spill(g5_sortbuf_t *sb)
 {
@@ -269,7 +278,7 @@ static int spill(g5_sortbuf_t *sb)
     BGZF *fp = run_create(sb, &file);
     if (!fp) return -1;
     for (size_t i = 0; i < sb->n; i++) {
-        if (bam_write1(fp, sb->ent[i].b) < 0) {
+        if (run_write(fp, sb->ent[i].b) < 0) {
             fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
                  errno ? strerror(errno) : "write error");
             bgzf_close(fp);
@@ -396,12 +405,14 @@ static void sift_down(g5_sortbuf_t *sb, int i)
 static int run_advance(g5_sortbuf_t *sb, int s)
 {
     run_t *r = &sb->runs[s];
-    int ret = bam_read1(r->fp, r->b);
-    if (ret >= 0) {
+    uint64_t id;
+    ssize_t got = bgzf_read(r->fp, &id, sizeof id);
+    if (got == 0) return 0;
+    if (got == sizeof id && bam_read1(r->fp, r->b) >= 0) {
+        r->b->id = id;
         r->key = g5_order_coord_key(r->b);
         return 1;
     }
-    if (ret == -1) return 0;
     return fail(sb, "cannot read back run file \"%s\": corrupt or truncated", g5_out_path(r->file));
 }
 
@@ -464,7 +475,7 @@ static int merge_group(g5_sortbuf_t *sb, int k)
     while (ok && sb->nheap > 0) {
         uint64_t key;
         const bam1_t *b = current(sb, sb->heap[0], &key);
-        if (bam_write1(fp, b) < 0)
+        if (run_write(fp, b) < 0)
             ok = fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
                       errno ? strerror(errno) : "write error") == 0;
         else

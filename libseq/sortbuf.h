@@ -22,6 +22,9 @@
  *
  * The output of the merge is handed out one record at a time, so the
  * caller can write it, index it, or look at it (g5 sort --markdup) first.
+ * A record's id field (bam1_t.id, which BAM files do not store) travels
+ * with it through the runs, so a caller can label records on the way in
+ * and read the labels on the way out.
  */
 #ifndef G5_SORTBUF_H
 #define G5_SORTBUF_H
@@ -81,7 +84,10 @@ int g5_sortbuf_finish(g5_sortbuf_t *sb);
 /**
  * The next record in order, after g5_sortbuf_finish().
  * @param sb   the sort
- * @param out  set to the record; it stays valid until the next call
+ * @param out  set to the record; it stays valid until the next call, and
+ *             may be changed in place (flags) but must not grow: its
+ *             data may live in the arena, so copy it (bam_copy1) before
+ *             adding tags
  * @return 1 with a record, 0 at the end, -1 on failure
  */
 int g5_sortbuf_next(g5_sortbuf_t *sb, bam1_t **out);

@@ -133,6 +133,41 @@ for sig in TERM INT; do
     is "$(ls -A "$T/sig/tmp")$(ls "$T/sig" | grep -v -e in.sam -e tmp)" "" "SIG$sig: no output and no run left"
 done
 
+# 5. --markdup: one process from aligner output to a marked, sorted file,
+# with the flags, tags and metrics of g5 sort | g5 markdup (which
+# tests/markdup.t holds to Picard's).
+S=$T/sim && mkdir -p "$S"
+if HTSTEST=$HTSTEST "$TESTS_DIR/data/markdup/simulate.sh" "$S" 3000 5 >"$T/stderr" 2>&1; then
+    runs "sort then markdup" sh -c "'$G5' sort --no-PG -o '$S/s.bam' '$S/grouped.bam' && '$G5' markdup --no-PG --dt -M '$S/md.metrics' -o '$S/md.bam' '$S/s.bam'"
+    body() { grep -v '^#' "$1"; }
+    for t in 0 2; do
+        runs "--markdup -@ $t" "$G5" sort --markdup --dt -@ $t --no-PG -M "$S/sm$t.metrics" --stats "$S/sm$t.stats" \
+            -o "$S/sm$t.bam" "$S/grouped.bam"
+    done
+    cmp -s "$S/sm0.bam" "$S/md.bam"; ok $? "--markdup: the same file as sort, then markdup (records, flags, DT tags)"
+    is "$(samtools view -c -f 1024 "$S/sm0.bam")" "$(samtools view -c -f 1024 "$S/md.bam")" "--markdup: $(samtools view -c -f 1024 "$S/md.bam") duplicates, as markdup"
+    cmp -s <(body "$S/sm0.metrics") <(body "$S/md.metrics"); ok $? "--markdup: the metrics of markdup"
+    cmp -s "$S/sm0.bam" "$S/sm2.bam"; ok $? "--markdup: byte-identical at -@ 0 and -@ 2"
+    "$G5" stats -o "$S/out.stats" "$S/sm0.bam"
+    cmp -s <(grep -e '^SN' -e '^FS' "$S/sm0.stats") <(grep -e '^SN' -e '^FS' "$S/out.stats"); ok $? "--stats: the g5 stats report of the output"
+    runs "--markdup --remove" "$G5" sort --markdup --remove --no-PG -o "$S/rm.bam" "$S/grouped.bam"
+    is "$(samtools view -c "$S/rm.bam")" "$(samtools view -c -F 1024 "$S/md.bam")" "--remove leaves out exactly the duplicates"
+
+    # Spilled runs keep the labels: a larger library, sorted in 32M.
+    HTSTEST=$HTSTEST "$TESTS_DIR/data/markdup/simulate.sh" "$S" 30000 6 >"$T/stderr" 2>&1
+    runs "--markdup in 1G" "$G5" sort --markdup --no-PG -o "$S/big1.bam" "$S/grouped.bam"
+    runs "--markdup in 32M" "$G5" sort --markdup --no-PG --verbosity 2 -m 32M -T "$T/tmp" -o "$S/big2.bam" "$S/grouped.bam"
+    ! grep -q ' 0 temporary runs' "$T/stderr"; ok $? "the 32M run went through temporary runs"
+    cmp -s "$S/big1.bam" "$S/big2.bam"; ok $? "--markdup: the same file through runs on disk"
+
+    exits 1 "--markdup on a coordinate-sorted file fails" "$G5" sort --markdup -o "$T/x.bam" "$S/sim.bam"
+    stderr_has "it is sorted by coordinate" "and says why"
+else
+    diag "simulate.sh failed: no --markdup tests"
+fi
+exits 2 "--markdup with -n is a usage error" "$G5" sort --markdup -n "$HTSTEST/range.bam"
+exits 2 "-M without --markdup is a usage error" "$G5" sort -M x.metrics "$HTSTEST/range.bam"
+
 exits 2 "-m below the minimum is a usage error" "$G5" sort -m 1M "$HTSTEST/range.bam"
 exits 2 "-t needs a two-letter tag" "$G5" sort -t ABC "$HTSTEST/range.bam"
 

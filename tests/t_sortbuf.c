@@ -26,6 +26,7 @@ static void make_record(bam1_t *b, uint32_t *state, int i)
              -1, -1, 0, 20, "ACGTACGTACGTACGTACGT", NULL, 0);
     int32_t xi = i;
     bam_aux_append(b, "XI", 'i', 4, (uint8_t *)&xi);
+    b->id = (uint64_t)i * 3;        // must travel with the record
 }
 
 static int count_files(void)
@@ -64,6 +65,7 @@ static int32_t *sort_run(const g5_sortspec_t *spec, int n, size_t budget, int fa
             if (c > 0 || (c == 0 && pxi > xi)) sorted = 0;
         }
         if (k < n) order[k] = (int32_t)bam_aux2i(bam_aux_get(rec, "XI"));
+        if (rec->id != (uint64_t)bam_aux2i(bam_aux_get(rec, "XI")) * 3) sorted = 0;
         k++;
         if (!bam_copy1(prev, rec)) return NULL;
     }
@@ -87,7 +89,7 @@ static void check(const char *what, const g5_sortspec_t *spec)
     is_int(runs, 0, "%s: no run files with a large budget", what);
 
     int32_t *ext = sort_run(spec, n, 4u << 20, 3, &runs, &files);
-    ok(ext != NULL, "%s: sorted and stable through run files (4 MiB, fan 3)", what);
+    ok(ext != NULL, "%s: sorted, stable and ids kept through run files (4 MiB, fan 3)", what);
     ok(runs > 3, "%s: more runs (%d) than the fan, so runs were merged in groups", what, runs);
     ok(files <= 3, "%s: at most fan files open for the final merge (%d)", what, files);
     ok(mem && ext && memcmp(mem, ext, n * sizeof *mem) == 0, "%s: the same order either way", what);

@@ -5,6 +5,12 @@
  * under -T and merges them), and writes through libseq/alnout.  The order
  * is samtools sort's to the last tie; -m is the budget of the whole process,
  * not per thread as in samtools.
+ *
+ * With --markdup the input is aligner output (the records of a template
+ * together): libseq/dupgroup marks duplicates on the way in, labelling
+ * each record, and the decisions are applied on the way out of the merge,
+ * so one process replaces collate | fixmate | sort | markdup.  The flags
+ * equal g5 markdup's on the sorted file.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +23,9 @@
 #include "alnio.h"
 #include "alnout.h"
 #include "bamorder.h"
+#include "bamstats.h"
 #include "cli.h"
+#include "dupgroup.h"
 #include "out.h"
 #include "progress.h"
 #include "sortbuf.h"
@@ -35,6 +43,11 @@ typedef struct args {
     const char *tmpdir;         /* -T DIR, or NULL: next to the output */
     const char *in_path;
     int help;
+    // --markdup and its outputs
+    int markdup, remove, tag;
+    int optical_distance;
+    const char *metrics;        /* -M FILE */
+    const char *stats;          /* --stats FILE */
 } args_t;
 
 static void usage(FILE *fp)
@@ -50,12 +63,20 @@ static void usage(FILE *fp)
         "  -t TAG                  sort by the value of TAG first, then by coordinate\n"
         "                          (or by name with -n)\n"
         "\n"
+        "Duplicates (input: aligner output, the records of a template together):\n"
+        "      --markdup           mark duplicates as g5 markdup does (Picard semantics)\n"
+        "  -M, --metrics FILE      write Picard's duplication metrics to FILE\n"
+        "      --stats FILE        write the g5 stats report of the output to FILE\n"
+        "  -d, --optical-distance N  pixels for optical duplicates [%d]\n"
+        "      --remove            leave duplicates out instead of flagging them\n"
+        "      --tag-duplicates    add DT:Z:SQ / DT:Z:LB to duplicates (Picard's DT)\n"
+        "\n"
         "Resources:\n"
         "  -m, --memory SIZE       total memory budget [768M]; sorted runs beyond it\n"
         "                          are written to temporary files and merged\n"
         "  -T, --tmp-dir DIR       where the temporary runs go [the output's directory]\n"
         "\n"
-        "Common options:\n");
+        "Common options:\n", G5_DUPSIG_OPTICAL_DISTANCE);
     g5_opts_help(fp, "@oOfwPvph");   // -m is described above
     fprintf(fp,
         "\n"
@@ -63,19 +84,28 @@ static void usage(FILE *fp)
         "See g5-sort(1).\n");
 }
 
-enum { OPT_TMPDIR = 'T' };
+enum { OPT_MARKDUP = G5_OPT_TOOL_BASE, OPT_STATS, OPT_REMOVE, OPT_TAG };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
     static const struct option longopts[] = {
         G5_OPTS_LONG,
-        {"tmp-dir", required_argument, NULL, OPT_TMPDIR},
+        {"tmp-dir", required_argument, NULL, 'T'},
+        {"markdup", no_argument, NULL, OPT_MARKDUP},
+        {"metrics", required_argument, NULL, 'M'},
+        {"stats", required_argument, NULL, OPT_STATS},
+        {"optical-distance", required_argument, NULL, 'd'},
+        {"remove", no_argument, NULL, OPT_REMOVE},
+        {"tag-duplicates", no_argument, NULL, OPT_TAG},
+        {"dt", no_argument, NULL, OPT_TAG},
         {NULL, 0, NULL, 0}
     };
     int c, r;
+    long v;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":@:o:O:m:f:T:nt:h", longopts, NULL)) >= 0) {
+    a->optical_distance = G5_DUPSIG_OPTICAL_DISTANCE;
+    while ((c = getopt_long(argc, argv, ":@:o:O:m:f:T:nt:M:d:h", longopts, NULL)) >= 0) {
         switch (c) {
         case 'h':
             usage(stdout);
@@ -91,6 +121,16 @@ static int parse_args(args_t *a, int argc, char *argv[])
         case 'T':
             a->tmpdir = optarg;
             break;
+        case OPT_MARKDUP: a->markdup = 1; break;
+        case 'M': a->metrics = optarg; break;
+        case OPT_STATS: a->stats = optarg; break;
+        case OPT_REMOVE: a->remove = 1; break;
+        case OPT_TAG: a->tag = 1; break;
+        case 'd':
+            if (g5_parse_long(optarg, 0, 1000000, &v) < 0)
+                return g5_usage_error(TOOL, "invalid optical distance \"%s\": expected pixels, 0 to 1000000", optarg);
+            a->optical_distance = (int)v;
+            break;
         default:
             if ((r = g5_opts_other(&a->o, c, argv, "@oOmfwPvp")) != G5_EXIT_OK) return r;
         }
@@ -99,6 +139,10 @@ static int parse_args(args_t *a, int argc, char *argv[])
     if (!a->o.memory) a->o.memory = DEFAULT_MEMORY;
     if (a->o.memory < MIN_MEMORY)
         return g5_usage_error(TOOL, "memory budget too small: at least %zuM", MIN_MEMORY >> 20);
+    if (!a->markdup && (a->metrics || a->remove || a->tag))
+        return g5_usage_error(TOOL, "-M, --remove and --tag-duplicates need --markdup");
+    if (a->markdup && (a->spec.order != G5_ORDER_COORD || a->spec.tag[0]))
+        return g5_usage_error(TOOL, "--markdup writes coordinate order: it does not go with -n or -t");
     return G5_EXIT_OK;
 }
 
@@ -126,6 +170,58 @@ static char *run_prefix(const args_t *a)
     return prefix;
 }
 
+/* Labelled records go into the sort. */
+static int to_sort(void *sb, const bam1_t *b)
+{
+    return g5_sortbuf_add(sb, b);
+}
+
+/* Set the duplicate flag (and DT) of a record on its way out.
+ * @return 1 to write it, 0 to leave it out (--remove), -1 on ENOMEM */
+static int apply_decision(const args_t *a, g5_dupgroup_t *g, bam1_t *b)
+{
+    int st = g5_dupgroup_decide(g, b);
+    if (st < 0) return -1;
+    if (st && a->remove) return 0;
+    if (st) b->core.flag |= BAM_FDUP;
+    else b->core.flag &= ~BAM_FDUP;
+    // A DT tag from an earlier marking is stale whatever the decision.
+    uint8_t *dt = bam_aux_get(b, "DT");
+    if (dt) bam_aux_del(b, dt);
+    if (st && a->tag && bam_aux_append(b, "DT", 'Z', 3, (const uint8_t *)(st & G5_DUP_OPTICAL ? "SQ" : "LB")) < 0)
+        return -1;
+    return 1;
+}
+
+/* Write the metrics (-M) or the stats report (--stats) atomically.
+ * @return 0, or -1 after reporting */
+static int write_side(const args_t *a, const char *path, const char *cmdline,
+                      g5_dupgroup_t *g, const g5_bamstats_t *st)
+{
+    g5_out_t *out = g5_out_open(path);
+    FILE *fp = out ? g5_out_stream(out) : NULL;
+    int r = -1;
+    if (fp && g) {
+        char prov[4096], what[1024];
+        snprintf(prov, sizeof prov, "g5 %s %s: %s", TOOL, g5_version(), cmdline);
+        snprintf(what, sizeof what, "MarkDuplicates-compatible duplication metrics by g5 sort --markdup, INPUT=%s", a->in_path);
+        const char *headers[2] = { prov, what };
+        r = g5_dupsig_write_metrics(fp, g5_dupgroup_sig(g), headers, 2);
+    } else if (fp) {
+        r = g5_bamstats_write_report(fp, st, TOOL, cmdline, NULL);
+    }
+    if (r < 0) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path);
+        g5_out_abort(out);
+        return -1;
+    }
+    if (g5_out_commit(out) < 0) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path);
+        return -1;
+    }
+    return 0;
+}
+
 int main_sort(int argc, char *argv[])
 {
     args_t a;
@@ -138,6 +234,10 @@ int main_sort(int argc, char *argv[])
     g5_alnout_t out;
     int out_open = 0;
     g5_sortbuf_t *sb = NULL;
+    g5_dupgroup_t *dg = NULL;
+    size_t dup_bytes = 0;       // the duplicate signatures' share of -m
+    g5_bamstats_t st;
+    g5_bamstats_init(&st);
     bam1_t *b = NULL;
     char *cmdline = NULL, *prefix = NULL;
     sam_hdr_t *h = NULL;
@@ -172,20 +272,56 @@ int main_sort(int argc, char *argv[])
     }
     in_open = 1;
 
+    if (a.markdup) {
+        g5_sortspec_t declared;
+        if (g5_order_from_header(in.hdr, &declared) == 0 && declared.order == G5_ORDER_COORD) {
+            g5_err(TOOL, "cannot mark duplicates in \"%s\": it is sorted by coordinate, and --markdup "
+                   "needs aligner output (use g5 markdup on sorted files)", a.in_path);
+            goto done;
+        }
+        int no_lb = 0;
+        if (!(dg = g5_dupgroup_init(in.hdr, a.optical_distance, &no_lb))) {
+            g5_err(TOOL, "out of memory");
+            goto done;
+        }
+        if (no_lb)
+            g5_warn(TOOL, "%d read group%s of \"%s\" without LB: their reads form library \"%s\", as in Picard",
+                    no_lb, no_lb > 1 ? "s" : "", a.in_path, G5_DUPSIG_UNKNOWN_LIBRARY);
+        // The signatures may take up to three quarters of the budget; the
+        // sort's arena shrinks as they grow.
+        g5_dupgroup_set_budget(dg, a.o.memory / 4 * 3);
+        g5_sortbuf_share(sb, &dup_bytes);
+    }
+
     g5_progress_start(&progress, TOOL, "reads", a.o.progress, 0);
     int r;
     while ((r = g5_alnin_next(&in, b)) > 0) {
-        if (g5_sortbuf_add(sb, b) < 0) {
-            g5_err(TOOL, "%s", g5_sortbuf_why(sb));
-            goto done;
-        }
+        errno = 0;      // so that a failure below is told apart by its errno
+        int added = dg ? g5_dupgroup_add(dg, b, to_sort, sb) : g5_sortbuf_add(sb, b);
+        if (dg) dup_bytes = g5_dupgroup_memory(dg);
+        if (added < 0) break;
         g5_progress_add(&progress, 1);
     }
+    if (r == 0 && dg && g5_dupgroup_flush(dg, to_sort, sb) < 0) r = 1;
     g5_progress_done(&progress);
     if (r < 0) {
         g5_err(TOOL, "cannot read \"%s\": %s", a.in_path, in.why);
         goto done;
     }
+    if (r > 0) {
+        if (dg && errno == ENOBUFS)
+            g5_err(TOOL, "the memory budget (-m) is used up by the duplicate signatures at record %llu "
+                   "of \"%s\": give more with -m", (unsigned long long)in.nread, a.in_path);
+        else if (dg && errno == ENOMEM)
+            g5_err(TOOL, "out of memory");
+        else
+            g5_err(TOOL, "%s", g5_sortbuf_why(sb));
+        goto done;
+    }
+    if (dg && g5_dupgroup_split(dg) > 0)
+        g5_warn(TOOL, "%llu paired reads of \"%s\" had no mate in their group of records: the input is "
+                "not grouped by name, and those reads were marked as single reads",
+                (unsigned long long)g5_dupgroup_split(dg), a.in_path);
 
     // The header outlives the input, which is closed (and checked) now.
     if (!(h = sam_hdr_dup(in.hdr))) {
@@ -201,6 +337,10 @@ int main_sort(int argc, char *argv[])
         g5_err(TOOL, "cannot update the header");
         goto done;
     }
+    if (dg && g5_dupgroup_resolve(dg) < 0) {
+        g5_err_errno(TOOL, "cannot mark duplicates");
+        goto done;
+    }
     if (g5_sortbuf_finish(sb) < 0) {
         g5_err(TOOL, "%s", g5_sortbuf_why(sb));
         goto done;
@@ -211,6 +351,25 @@ int main_sort(int argc, char *argv[])
     }
     bam1_t *rec;
     while ((r = g5_sortbuf_next(sb, &rec)) > 0) {
+        // A record from the sort may change in place but not grow: to add
+        // a DT tag, work on a copy.
+        if (a.tag) {
+            if (!bam_copy1(b, rec)) {
+                g5_err(TOOL, "out of memory");
+                goto done;
+            }
+            rec = b;
+        }
+        int keep = dg ? apply_decision(&a, dg, rec) : 1;
+        if (keep < 0) {
+            g5_err(TOOL, "out of memory");
+            goto done;
+        }
+        if (!keep) continue;
+        if (a.stats && g5_bamstats_add(&st, rec) < 0) {
+            g5_err(TOOL, "out of memory");
+            goto done;
+        }
         if (g5_alnout_write(&out, h, rec) < 0) {
             g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
             goto done;
@@ -220,6 +379,10 @@ int main_sort(int argc, char *argv[])
         g5_err(TOOL, "%s", g5_sortbuf_why(sb));
         goto done;
     }
+    // The side files first: the main output appears last, so its presence
+    // means the whole run succeeded.
+    if (a.metrics && write_side(&a, a.metrics, cmdline, dg, NULL) < 0) goto done;
+    if (a.stats && write_side(&a, a.stats, cmdline, NULL, &st) < 0) goto done;
     out_open = 0;
     if (g5_alnout_commit(&out) < 0) {
         g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
@@ -232,6 +395,8 @@ int main_sort(int argc, char *argv[])
 done:
     if (out_open) g5_alnout_abort(&out);
     g5_sortbuf_destroy(sb);
+    g5_dupgroup_destroy(dg);
+    g5_bamstats_destroy(&st);
     if (in_open) g5_alnin_close(&in);
     g5_pool_destroy(&pool);
     bam_destroy1(b);

@@ -178,25 +178,7 @@ static int write_report(const args_t *a, FILE *fp, const g5_bamstats_t *st, cons
         return g5_bamstats_write_tsv(fp, st, rg ? (*rg ? rg : "no-RG") : "all");
     }
 
-    // MultiQC 1.14 recognises samtools stats output by one phrase only,
-    // "This file was produced by samtools stats" (search_patterns.yaml),
-    // so the first line is worded to contain it while saying what did
-    // produce the file.
-    if (fprintf(fp, "# This file was produced by samtools stats-compatible g5 stats %s+htslib-%s\n",
-                g5_version(), hts_version()) < 0
-        || g5_prov_tsv(fp, TOOL, a->cmdline) < 0)
-        return -1;
-    int r;
-    if (!rg) r = fprintf(fp, "# This file contains statistics for all reads.\n");
-    else if (!*rg) r = fprintf(fp, "# This file contains statistics for reads without a read group (no RG tag).\n");
-    else r = fprintf(fp, "# This file contains statistics for read group %s (RG:Z:%s).\n", rg, rg);
-    if (r < 0
-        || fputs("# Flagstat: the output of `samtools flagstat`. Use `grep ^FS | cut -f 2-` to extract this part.\n", fp) == EOF
-        || g5_bamstats_write_flagstat(fp, st, "FS\t") < 0
-        || fputs("# Summary Numbers. Use `grep ^SN | cut -f 2-` to extract this part.\n", fp) == EOF
-        || g5_bamstats_write_sn(fp, st) < 0)
-        return -1;
-    return 0;
+    return g5_bamstats_write_report(fp, st, TOOL, a->cmdline, rg);
 }
 
 /* Write one whole report to @p path, atomically.

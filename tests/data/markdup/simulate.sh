@@ -18,7 +18,8 @@
 #     away (discordant pairs, some across references).
 # The ids of all copies are written to DIR/truth.tsv (copy, source, kind).
 # bwa mem aligns (one thread, so the output is deterministic), read groups
-# come from the RUN field (two libraries), samtools sorts: DIR/sim.bam.
+# come from the RUN field (two libraries): DIR/grouped.bam is the aligner's
+# output (records of a template together), DIR/sim.bam its sorted form.
 set -eu
 dir=$1 pairs=$2 seed=$3
 ce=${HTSTEST:-/usr/share/htslib-test/test}/ce.fa
@@ -78,5 +79,7 @@ bwa mem -t1 -K 10000000 ref.fa r1.fq r2.fq 2>/dev/null >aln.sam
 awk 'BEGIN { OFS = "\t" }
     /^@PG/ && !rg { print "@RG\tID:run1\tSM:s1\tLB:lib1"; print "@RG\tID:run2\tSM:s1\tLB:lib2"; rg = 1 }
     /^@/ { print; next }
-    { split($1, f, ":"); print $0, "RG:Z:run" f[1] }' aln.sam | samtools sort -o sim.bam - 2>/dev/null
-rm -f dw1.fq dw2.fq
+    { split($1, f, ":"); print $0, "RG:Z:run" f[1] }' aln.sam >grouped.sam
+samtools view -b -o grouped.bam grouped.sam
+samtools sort -o sim.bam grouped.sam 2>/dev/null
+rm -f dw1.fq dw2.fq grouped.sam
