@@ -1,14 +1,18 @@
 #!/bin/bash
-# sort-bench.sh -- g5 sort against samtools sort, side by side, as ratios.
+# sort-bench.sh -- alignment post-processing, g5 against its peers, as ratios.
 #
 # Usage: sort-bench.sh G5 PAIRS_BAM OUTDIR
 #
-# PAIRS_BAM is bwa mem output (gen-pairs.sh).  For each memory budget in
-# MEMORY_LIST (default "256 1024", MB) at THREADS (default 2) extra threads:
-#   g5 sort -@ T -m M          vs  samtools sort -@ T -m M/T
-# -- the same TOTAL memory: samtools' -m is per sorting thread.  Targets:
-# wall <= 0.8 x samtools sort, peak RSS <= budget + 10 %.  REPEATS rounds
-# (default 3), interleaved, best wall kept.  Writes OUTDIR/sort-bench.tsv.
+# PAIRS_BAM is bwa mem output (gen-pairs.sh).  At THREADS (default 2) extra
+# threads, for each memory budget M in MEMORY_LIST (default "256 1024", MB):
+#   g5 sort -m M                 vs  samtools sort -m M/T            (<= 0.8)
+#   g5 sort --markdup -m M       vs  samtools collate | fixmate -m |
+#                                    sort -m M/T | markdup            (<= 0.5)
+# -- the same TOTAL memory: samtools' -m is per thread -- and g5's peak RSS
+# against M (<= 1.10).  Then, once (it is slow):
+#   g5 sort --markdup            vs  Picard MarkDuplicates on the sorted file (<= 0.1)
+# with the agreement of the duplicate flags, record by record.
+# REPEATS rounds (default 3), interleaved, best wall time kept.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -18,19 +22,43 @@ threads=${THREADS:-2} repeats=${REPEATS:-3} memory_list=${MEMORY_LIST:-256 1024}
 bench_init "$out" sort-bench
 tmp=$out/sort-tmp
 mkdir -p "$tmp"
-per_thread() { echo $(( $1 / ($threads > 0 ? $threads : 1) )); }
+per_thread() { echo $(( $1 / (threads > 0 ? threads : 1) )); }
+T=$threads
 
 cat "$in" >/dev/null
 for ((r = 1; r <= repeats; r++)); do
     for m in $memory_list; do
-        bench_time "g5 sort -m ${m}M" "$g5" sort -@ "$threads" -m "${m}M" -T "$tmp" -o "$out/g5.sorted.bam" "$in"
-        bench_time "samtools sort -m $(per_thread "$m")M x $threads" \
-            samtools sort -@ "$threads" -m "$(per_thread "$m")M" -T "$tmp/st" -o "$out/st.sorted.bam" "$in"
+        pm=$(per_thread "$m")
+        bench_time "g5 sort -m ${m}M" "$g5" sort -@ "$T" -m "${m}M" -T "$tmp" -o "$out/g5.sorted.bam" "$in"
+        bench_time "samtools sort -m ${pm}M x $T" \
+            samtools sort -@ "$T" -m "${pm}M" -T "$tmp/st" -o "$out/st.sorted.bam" "$in"
+        bench_time "g5 sort --markdup -m ${m}M" "$g5" sort --markdup -@ "$T" -m "${m}M" -T "$tmp" \
+            -M "$out/g5.metrics" -o "$out/g5.md.bam" "$in"
+        bench_time "samtools collate|fixmate|sort -m ${pm}M|markdup" bash -o pipefail -c "
+            samtools collate -@ $T -O -u '$in' '$tmp/co' | samtools fixmate -@ $T -m -u - - |
+            samtools sort -@ $T -m ${pm}M -T '$tmp/st' -u - | samtools markdup -@ $T -s - '$out/st.md.bam' 2>'$out/st.markdup.txt'"
     done
 done
-same=$(cmp -s <(samtools view --no-PG "$out/g5.sorted.bam") <(samtools view --no-PG "$out/st.sorted.bam") && echo "records identical" || echo "RECORDS DIFFER")
+bench_time "Picard MarkDuplicates" PicardCommandLine MarkDuplicates I="$out/g5.sorted.bam" \
+    O="$out/picard.md.bam" M="$out/picard.metrics" VALIDATION_STRINGENCY=SILENT QUIET=true
+
+same=$(cmp -s <(samtools view --no-PG "$out/g5.sorted.bam") <(samtools view --no-PG "$out/st.sorted.bam") \
+       && echo "records identical" || echo "RECORDS DIFFER")
+# Flags against Picard, record by record (both files are in the same order).
+agree=$(paste <(samtools view "$out/g5.md.bam" | cut -f 1,2) <(samtools view "$out/picard.md.bam" | cut -f 1,2) |
+    awk -F'\t' 'function bit(f, b) { return int(f / b) % 2 }
+                { n++; sec = bit($2, 256) || bit($2, 2048); if (!sec) np++
+                  if ($1 == $3 && bit($2, 1024) == bit($4, 1024)) { same++; if (!sec) samep++ } }
+                END { printf "dup flags agree with Picard on %.4f%% of records (%d/%d), %.4f%% of primary records (%d/%d); the rest: supplementary/secondary records of duplicate templates, flagged by g5 as by Picard on query-grouped input",
+                      100 * same / n, same, n, 100 * samep / np, samep, np }')
+dups=$(samtools view -c -f 1024 "$out/g5.md.bam")
 for m in $memory_list; do
-    bench_ratio "g5 sort -m ${m}M" "samtools sort -m $(per_thread "$m")M x $threads" 0.8 "$same"
+    pm=$(per_thread "$m")
+    bench_ratio "g5 sort -m ${m}M" "samtools sort -m ${pm}M x $T" 0.8 "$same"
     bench_rss "g5 sort -m ${m}M" "$m"
+    bench_ratio "g5 sort --markdup -m ${m}M" "samtools collate|fixmate|sort -m ${pm}M|markdup" 0.5 "$dups duplicates"
+    bench_rss "g5 sort --markdup -m ${m}M" "$m"
 done
+last=${memory_list##* }
+bench_ratio "g5 sort --markdup -m ${last}M" "Picard MarkDuplicates" 0.1 "$agree"
 bench_done
