@@ -5,11 +5,12 @@
  * DESIGN
  * bwa mem writes the records of a template together.  Seen that way, a
  * pair is complete the moment its group ends: no table of open mates, no
- * second pass.  This module buffers one group, turns its primary records
- * into libseq/dupsig ends and pairs, and labels every record with an id
- * (bam1_t.id) before handing it on -- to libseq/sortbuf, which keeps the
- * id through its runs.  When the sort is over and dupsig has resolved,
- * the label of each record that comes out gives its decision.
+ * second pass.  This module labels every record with an id (bam1_t.id)
+ * and hands it on at once -- to libseq/sortbuf, which keeps the id through
+ * its runs -- keeping of the group only the ends of its primary records,
+ * which become libseq/dupsig fragments and, when the group ends, a pair.
+ * When the sort is over and dupsig has resolved, the label of each record
+ * that comes out gives its decision, from a bitmap of the labels.
  *
  * The ids make the flags identical to g5 markdup's on the sorted file:
  * a primary record is labelled with its input ordinal and enters dupsig
@@ -53,15 +54,16 @@ g5_dupgroup_t *g5_dupgroup_init(sam_hdr_t *h, int optical_distance, int *no_lb);
 void g5_dupgroup_destroy(g5_dupgroup_t *g);
 
 /**
- * Take the next record in input order.  When it starts a new group, the
- * previous group is labelled, added to the signatures and emitted.
+ * Take the next record in input order: label it (b->id), add its
+ * signature, emit it.  A record with a new name first closes the group
+ * before it (its pair, if it has one).
  * @return 0; -1 with errno (ENOMEM, ENOBUFS past the budget of
  *         g5_dupgroup_set_budget) or the emitter's failure
  */
-int g5_dupgroup_add(g5_dupgroup_t *g, const bam1_t *b, g5_dupgroup_emit_f emit, void *ctx);
+int g5_dupgroup_add(g5_dupgroup_t *g, bam1_t *b, g5_dupgroup_emit_f emit, void *ctx);
 
-/** No more records: emit the last group.  @return 0 or -1 as g5_dupgroup_add. */
-int g5_dupgroup_flush(g5_dupgroup_t *g, g5_dupgroup_emit_f emit, void *ctx);
+/** No more records: close the last group.  @return 0 or -1 (ENOMEM, ENOBUFS). */
+int g5_dupgroup_flush(g5_dupgroup_t *g);
 
 /** Decide, after the last record (g5_dupsig_resolve).  @return 0 or -1 (ENOMEM). */
 int g5_dupgroup_resolve(g5_dupgroup_t *g);

@@ -302,7 +302,7 @@ int main_sort(int argc, char *argv[])
         if (added < 0) break;
         g5_progress_add(&progress, 1);
     }
-    if (r == 0 && dg && g5_dupgroup_flush(dg, to_sort, sb) < 0) r = 1;
+    if (r == 0 && dg && g5_dupgroup_flush(dg) < 0) r = 1;
     g5_progress_done(&progress);
     if (r < 0) {
         g5_err(TOOL, "cannot read \"%s\": %s", a.in_path, in.why);
