@@ -319,8 +319,8 @@ int main_sort(int argc, char *argv[])
         goto done;
     }
     if (dg && g5_dupgroup_split(dg) > 0)
-        g5_warn(TOOL, "%llu paired reads of \"%s\" had no mate in their group of records: the input is "
-                "not grouped by name, and those reads were marked as single reads",
+        g5_warn(TOOL, "%llu paired reads of \"%s\" had no single mate in their group of records (input "
+                "not grouped by name, or one name for several templates): they were marked as single reads",
                 (unsigned long long)g5_dupgroup_split(dg), a.in_path);
 
     // The header outlives the input, which is closed (and checked) now.

@@ -59,7 +59,9 @@ awk -F'\t' -v seed="$seed" -v r1="$gen/r1.fq" -v r2="$gen/r2.fq" -v dups="$work/
             copy = emit(NR, t2, 1000 + int(rand() * 30000), 1000 + int(rand() * 30000));
             print copy "\t" orig "\tpcr" >dups;
         } else if (u < 0.08) {
-            copy = emit(NR, tile, x + int(rand() * 81) - 40, y + int(rand() * 81) - 40);
+            dx = int(rand() * 81) - 40; dy = int(rand() * 81) - 40;
+            if (dx == 0 && dy == 0) dx = 1;     # a copy must not share its name
+            copy = emit(NR, tile, x + dx, y + dy);
             print copy "\t" orig "\toptical" >dups;
         }
     }'
