@@ -5,7 +5,8 @@
 # Steps, each a real file target written under a temporary name and renamed:
 #   OUT/ref.fa(.fai)          copy of refdata/ref.fa and its index
 #   OUT/ref.fa.{amb,ann,bwt,pac,sa}   bwa index
-#   OUT/demo1.bam(.bai)       bwa mem -K (thread-count independent) | samtools sort
+#   OUT/demo1.bam(.bai)       bwa mem -K (thread-count independent) | g5 sort --markdup
+#   OUT/demo1.markdup.metrics Picard-format duplication metrics
 #   OUT/demo1.stats.txt       g5 stats (samtools-stats-compatible report)
 #   OUT/demo1.flagstat.txt    g5 stats --flagstat
 # then prints the flagstat block and the SN lines. Re-running rebuilds nothing
@@ -14,13 +15,12 @@
 # Optional: `make -f workflows/demo.mk multiqc` renders OUT/multiqc_report.html
 # from the stats files (needs the multiqc package; not part of the default).
 #
-# Variables: G5, OUT, THREADS (bwa/samtools threads), BWA, SAMTOOLS, MULTIQC.
+# Variables: G5, OUT, THREADS (bwa and g5 threads), BWA, MULTIQC.
 
 G5       ?= ./g5
 OUT      ?= demo
 THREADS  ?= 2
 BWA      ?= bwa
-SAMTOOLS ?= samtools
 MULTIQC  ?= multiqc
 
 # refdata/ relative to this file, so the Makefile works from any directory.
@@ -39,7 +39,7 @@ SHELL       := /bin/bash
 .PHONY: all show multiqc
 
 # Build everything, then print the results (printing is all a re-run does).
-all: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt
+all: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt $(OUT)/$(SAMPLE).markdup.metrics
 	$(show-stats)
 
 # ---- reference ---------------------------------------------------------------
@@ -59,17 +59,15 @@ $(BWA_IDX) &: $(OUT)/ref.fa
 
 # ---- alignment ---------------------------------------------------------------
 
-# -K fixes the batch size so the output does not depend on -t.
-$(OUT)/$(SAMPLE).bam: $(REFDATA)/reads_1.fq.gz $(REFDATA)/reads_2.fq.gz $(BWA_IDX) $(OUT)/ref.fa.fai
+# -K fixes the batch size so the output does not depend on -t.  One
+# process turns bwa's output into the sorted, duplicate-marked, indexed BAM
+# with Picard's duplication metrics (g5 writes each output atomically).
+$(OUT)/$(SAMPLE).bam $(OUT)/$(SAMPLE).bam.bai $(OUT)/$(SAMPLE).markdup.metrics &: \
+        $(REFDATA)/reads_1.fq.gz $(REFDATA)/reads_2.fq.gz $(BWA_IDX) $(OUT)/ref.fa.fai $(G5_DEP)
 	$(BWA) mem -t $(THREADS) -K 10000000 -R '$(RG)' $(OUT)/ref.fa \
 	    $(REFDATA)/reads_1.fq.gz $(REFDATA)/reads_2.fq.gz 2>$(OUT)/bwa-mem.log \
-	  | $(SAMTOOLS) sort -@ $(THREADS) -T $(OUT)/$(SAMPLE).sorttmp -o $@.tmp.bam - \
-	  || { rm -f $@.tmp.bam; exit 1; }
-	mv $@.tmp.bam $@
-
-$(OUT)/$(SAMPLE).bam.bai: $(OUT)/$(SAMPLE).bam
-	$(SAMTOOLS) index $< $@.tmp
-	mv $@.tmp $@
+	  | $(G5) sort --markdup -@ $(THREADS) -m 256M -T $(OUT) --write-index \
+	      -M $(OUT)/$(SAMPLE).markdup.metrics -o $(OUT)/$(SAMPLE).bam -
 
 # ---- g5 stats ----------------------------------------------------------------
 
@@ -90,12 +88,15 @@ define show-stats
 @echo
 @echo "== $(OUT)/$(SAMPLE).stats.txt: summary numbers (SN) =="
 @grep '^SN' $(OUT)/$(SAMPLE).stats.txt | cut -f 2-
+@echo
+@echo "== $(OUT)/$(SAMPLE).markdup.metrics: duplication (Picard's format) =="
+@grep -A2 '^## METRICS' $(OUT)/$(SAMPLE).markdup.metrics | tail -2 | cut -f 1-3,7-10
 endef
 
 show: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt
 	$(show-stats)
 
-$(OUT)/multiqc_report.html: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt
+$(OUT)/multiqc_report.html: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt $(OUT)/$(SAMPLE).markdup.metrics
 	rm -rf $(OUT)/multiqc.tmp
 	$(MULTIQC) --quiet --force --no-data-dir -o $(OUT)/multiqc.tmp $^
 	mv $(OUT)/multiqc.tmp/multiqc_report.html $@
