@@ -202,6 +202,17 @@ void g5_out_abort(g5_out_t *o)
     free_out(o);
 }
 
+int g5_out_text(const char *path, int (*write)(FILE *fp, void *ctx), void *ctx)
+{
+    g5_out_t *o = g5_out_open(path);
+    FILE *fp = o ? g5_out_stream(o) : NULL;
+    if (!fp || write(fp, ctx) < 0) {
+        g5_out_abort(o);        // keeps errno
+        return -1;
+    }
+    return g5_out_commit(o);
+}
+
 /* --- provenance ------------------------------------------------------ */
 
 const char *g5_version(void)

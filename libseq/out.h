@@ -64,6 +64,16 @@ int g5_out_commit(g5_out_t *o);
 void g5_out_abort(g5_out_t *o);
 
 /**
+ * Write a whole text output (a report, a metrics file) atomically: open
+ * @p path, let @p write fill the stream, commit; on any failure remove it.
+ * @param path   final name, or "-" for stdout
+ * @param write  writer: returns 0, or -1 on a write error (errno set)
+ * @param ctx    passed to @p write
+ * @return 0 on success; -1 with errno set (nothing left under @p path)
+ */
+int g5_out_text(const char *path, int (*write)(FILE *fp, void *ctx), void *ctx);
+
+/**
  * The g5 version string, from `git describe` at build time
  * (e.g. "0.1.0-12-gabc1234"), or the release number when built outside git.
  */

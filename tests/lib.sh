@@ -13,6 +13,8 @@
 #                                       its stderr is kept in "$T/stderr"
 #   stderr_has "text" "description"     ok when $T/stderr contains text
 #   skip_all "reason"                   skip the whole file
+#   ce_reference DIR                    a small real reference for simulated
+#                                       reads: DIR/ref.fa (+ .fai, bwa index)
 
 set -u
 TESTS_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -86,6 +88,13 @@ stderr_has() {
 }
 
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+# 55 kb of C. elegans from htslib-test's ce.fa, as chrI (50 kb) and chrII.
+ce_reference() {
+    { samtools faidx "$HTSTEST/ce.fa" CHROMOSOME_I:1-50000 | sed 's/^>.*/>chrI/'
+      samtools faidx "$HTSTEST/ce.fa" CHROMOSOME_II | sed 's/^>.*/>chrII/'; } >"$1/ref.fa" &&
+    samtools faidx "$1/ref.fa" && bwa index "$1/ref.fa" 2>/dev/null
+}
 
 done_testing() {
     echo "1..$_tap_n"

@@ -106,10 +106,7 @@ mkdir -p "$S"
 simulate() {
     set -e
     cd "$S"
-    { samtools faidx "$HTSTEST/ce.fa" CHROMOSOME_I:1-50000 | sed 's/^>.*/>chrI/'
-      samtools faidx "$HTSTEST/ce.fa" CHROMOSOME_II | sed 's/^>.*/>chrII/'; } >ref.fa
-    samtools faidx ref.fa
-    bwa index ref.fa 2>/dev/null
+    ce_reference .
     dwgsim -z 1 -N 3000 -1 100 -2 100 -d 300 -s 30 -y 0.02 ref.fa sim >/dev/null 2>&1
     for l in 1 2 3; do
         from=$(( (l - 1) * 4000 + 1 )) to=$(( l * 4000 ))

@@ -108,10 +108,7 @@ mkdir -p "$S"
 simulate() {
     set -e
     cd "$S"
-    { samtools faidx "$HTSTEST/ce.fa" CHROMOSOME_I:1-50000 | sed 's/^>.*/>chrI/'
-      samtools faidx "$HTSTEST/ce.fa" CHROMOSOME_II | sed 's/^>.*/>chrII/'; } >ref.fa
-    samtools faidx ref.fa
-    bwa index ref.fa 2>/dev/null
+    ce_reference .
     dwgsim -z 1 -N 2000 -1 100 -2 100 -d 300 -s 30 -y 0.02 ref.fa sim >/dev/null 2>&1
     awk -v o1=r1.fq -v o2=r2.fq '
         FNR == 1 { f++ }

@@ -193,33 +193,37 @@ static int apply_decision(const args_t *a, g5_dupgroup_t *g, bam1_t *b)
     return 1;
 }
 
-/* Write the metrics (-M) or the stats report (--stats) atomically.
- * @return 0, or -1 after reporting */
-static int write_side(const args_t *a, const char *path, const char *cmdline,
-                      g5_dupgroup_t *g, const g5_bamstats_t *st)
+/* The side outputs, as g5_out_text wants their writers. */
+typedef struct side_job {
+    const args_t *a;
+    const char *cmdline;
+    g5_dupgroup_t *dg;
+    const g5_bamstats_t *st;
+} side_job_t;
+
+static int write_metrics(FILE *fp, void *job)
 {
-    g5_out_t *out = g5_out_open(path);
-    FILE *fp = out ? g5_out_stream(out) : NULL;
-    int r = -1;
-    if (fp && g) {
-        char prov[4096], what[1024];
-        snprintf(prov, sizeof prov, "g5 %s %s: %s", TOOL, g5_version(), cmdline);
-        snprintf(what, sizeof what, "MarkDuplicates-compatible duplication metrics by g5 sort --markdup, INPUT=%s", a->in_path);
-        const char *headers[2] = { prov, what };
-        r = g5_dupsig_write_metrics(fp, g5_dupgroup_sig(g), headers, 2);
-    } else if (fp) {
-        r = g5_bamstats_write_report(fp, st, TOOL, cmdline, NULL);
-    }
-    if (r < 0) {
-        g5_err_errno(TOOL, "cannot write \"%s\"", path);
-        g5_out_abort(out);
-        return -1;
-    }
-    if (g5_out_commit(out) < 0) {
-        g5_err_errno(TOOL, "cannot write \"%s\"", path);
-        return -1;
-    }
-    return 0;
+    const side_job_t *j = job;
+    char prov[4096], what[1024];
+    snprintf(prov, sizeof prov, "g5 %s %s: %s", TOOL, g5_version(), j->cmdline);
+    snprintf(what, sizeof what, "MarkDuplicates-compatible duplication metrics by g5 sort --markdup, INPUT=%s",
+             j->a->in_path);
+    const char *headers[2] = { prov, what };
+    return g5_dupsig_write_metrics(fp, g5_dupgroup_sig(j->dg), headers, 2);
+}
+
+static int write_stats(FILE *fp, void *job)
+{
+    const side_job_t *j = job;
+    return g5_bamstats_write_report(fp, j->st, TOOL, j->cmdline, NULL);
+}
+
+/* Write a side output; @return 0, or -1 after reporting */
+static int write_side(const char *path, int (*write)(FILE *, void *), side_job_t *job)
+{
+    if (g5_out_text(path, write, job) == 0) return 0;
+    g5_err_errno(TOOL, "cannot write \"%s\"", path);
+    return -1;
 }
 
 int main_sort(int argc, char *argv[])
@@ -381,8 +385,9 @@ int main_sort(int argc, char *argv[])
     }
     // The side files first: the main output appears last, so its presence
     // means the whole run succeeded.
-    if (a.metrics && write_side(&a, a.metrics, cmdline, dg, NULL) < 0) goto done;
-    if (a.stats && write_side(&a, a.stats, cmdline, NULL, &st) < 0) goto done;
+    side_job_t job = { &a, cmdline, dg, &st };
+    if (a.metrics && write_side(a.metrics, write_metrics, &job) < 0) goto done;
+    if (a.stats && write_side(a.stats, write_stats, &job) < 0) goto done;
     out_open = 0;
     if (g5_alnout_commit(&out) < 0) {
         g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);

@@ -181,22 +181,27 @@ static int write_report(const args_t *a, FILE *fp, const g5_bamstats_t *st, cons
     return g5_bamstats_write_report(fp, st, TOOL, a->cmdline, rg);
 }
 
+/* One report, as g5_out_text wants its writer. */
+typedef struct report_job {
+    const args_t *a;
+    const g5_bamstats_t *st;
+    const char *rg;
+} report_job_t;
+
+static int write_job(FILE *fp, void *job)
+{
+    const report_job_t *j = job;
+    return write_report(j->a, fp, j->st, j->rg);
+}
+
 /* Write one whole report to @p path, atomically.
  * @return 0, or -1 after reporting the error */
 static int emit(const args_t *a, const char *path, const g5_bamstats_t *st, const char *rg)
 {
-    g5_out_t *out = g5_out_open(path);
-    FILE *fp = out ? g5_out_stream(out) : NULL;
-    if (!fp || write_report(a, fp, st, rg) < 0) {
-        g5_err_errno(TOOL, "cannot write \"%s\"", path);
-        g5_out_abort(out);
-        return -1;
-    }
-    if (g5_out_commit(out) < 0) {
-        g5_err_errno(TOOL, "cannot write \"%s\"", path);
-        return -1;
-    }
-    return 0;
+    report_job_t job = { a, st, rg };
+    if (g5_out_text(path, write_job, &job) == 0) return 0;
+    g5_err_errno(TOOL, "cannot write \"%s\"", path);
+    return -1;
 }
 
 static int emit_groups(const args_t *a)
