@@ -114,6 +114,11 @@ g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
     return sb;
 }
 
+size_t g5_sortbuf_capacity(const g5_sortbuf_t *sb)
+{
+    return sb->arena_budget;
+}
+
 void g5_sortbuf_share(g5_sortbuf_t *sb, const size_t *other_bytes)
 {
     sb->other = other_bytes;
@@ -313,10 +318,13 @@ int g5_sortbuf_add(g5_sortbuf_t *sb, const bam1_t *b)
     block_t *blk = sb->cur;
     while (blk && blk->size - blk->used < need) blk = blk->next;
     int new_block = blk == NULL;
-    size_t block_size = need > sb->block_size ? need : sb->block_size;
+    size_t other = sb->other ? *sb->other : 0;
+    // Smaller blocks when the other consumer leaves little room.
+    size_t room = sb->arena_budget > other ? sb->arena_budget - other : 0;
+    size_t block_size = room / 4 < sb->block_size ? room / 4 : sb->block_size;
+    if (block_size < need) block_size = need;
     size_t m = sb->n < sb->m ? sb->m : sb->m ? 2 * sb->m : 1024;
 
-    size_t other = sb->other ? *sb->other : 0;
     if (usage(sb->arena_bytes + (new_block ? block_size : 0), m) + other > sb->arena_budget) {
         if (sb->n == 0) {
             // Empty, yet over: the kept blocks (or a bigger share for the

@@ -69,6 +69,13 @@ g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
 void g5_sortbuf_share(g5_sortbuf_t *sb, const size_t *other_bytes);
 
 /**
+ * The bytes the sort can hold records in (its budget less what it keeps
+ * back for merging): a second consumer sharing the budget
+ * (g5_sortbuf_share) must stay well below it.
+ */
+size_t g5_sortbuf_capacity(const g5_sortbuf_t *sb);
+
+/**
  * Add one record (copied).  May sort and write a run first.
  * @return 0 on success; -1 on failure (g5_sortbuf_why says why)
  */

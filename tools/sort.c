@@ -291,9 +291,9 @@ int main_sort(int argc, char *argv[])
         if (no_lb)
             g5_warn(TOOL, "%d read group%s of \"%s\" without LB: their reads form library \"%s\", as in Picard",
                     no_lb, no_lb > 1 ? "s" : "", a.in_path, G5_DUPSIG_UNKNOWN_LIBRARY);
-        // The signatures may take up to three quarters of the budget; the
-        // sort's arena shrinks as they grow.
-        g5_dupgroup_set_budget(dg, a.o.memory / 4 * 3);
+        // The signatures may take up to half of what the sort can hold;
+        // its arena shrinks as they grow.
+        g5_dupgroup_set_budget(dg, g5_sortbuf_capacity(sb) / 2);
         g5_sortbuf_share(sb, &dup_bytes);
     }
 
@@ -314,8 +314,9 @@ int main_sort(int argc, char *argv[])
     }
     if (r > 0) {
         if (dg && errno == ENOBUFS)
-            g5_err(TOOL, "the memory budget (-m) is used up by the duplicate signatures at record %llu "
-                   "of \"%s\": give more with -m", (unsigned long long)in.nread, a.in_path);
+            g5_err(TOOL, "the memory budget (-m) is used up by the duplicate signatures (about 80 bytes "
+                   "a read pair) at record %llu of \"%s\": give more with -m",
+                   (unsigned long long)in.nread, a.in_path);
         else if (dg && errno == ENOMEM)
             g5_err(TOOL, "out of memory");
         else
