@@ -17,6 +17,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <htslib/sam.h>
 
@@ -170,6 +171,13 @@ static char *run_prefix(const args_t *a)
     return prefix;
 }
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 /* Labelled records go into the sort. */
 static int to_sort(void *sb, const bam1_t *b)
 {
@@ -297,6 +305,7 @@ int main_sort(int argc, char *argv[])
         g5_sortbuf_share(sb, &dup_bytes);
     }
 
+    double t_start = now(), t_read = 0, t_resolved = 0;
     g5_progress_start(&progress, TOOL, "reads", a.o.progress, 0);
     int r;
     while ((r = g5_alnin_next(&in, b)) > 0) {
@@ -342,10 +351,12 @@ int main_sort(int argc, char *argv[])
         g5_err(TOOL, "cannot update the header");
         goto done;
     }
+    t_read = now();
     if (dg && g5_dupgroup_resolve(dg) < 0) {
         g5_err_errno(TOOL, "cannot mark duplicates");
         goto done;
     }
+    t_resolved = now();
     if (g5_sortbuf_finish(sb) < 0) {
         g5_err(TOOL, "%s", g5_sortbuf_why(sb));
         goto done;
@@ -395,7 +406,9 @@ int main_sort(int argc, char *argv[])
         goto done;
     }
     if (a.o.verbosity >= 2)
-        g5_info(TOOL, "%llu records, %d temporary runs", (unsigned long long)in.nread, g5_sortbuf_runs(sb));
+        g5_info(TOOL, "%llu records, %d temporary runs; %.1f s reading, %.1f s deciding duplicates, %.1f s writing",
+                (unsigned long long)in.nread, g5_sortbuf_runs(sb), t_read - t_start, t_resolved - t_read,
+                now() - t_resolved);
     status = G5_EXIT_OK;
 
 done:
