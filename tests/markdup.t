@@ -217,6 +217,16 @@ is "$(ls -A "$T/bad" "$T/bad/tmp" | tr -d '\n')" "$T/bad:tmp$T/bad/tmp:" "and le
 exits 1 "standard input with a -T that does not exist: exits 1" \
     "$G5" markdup -T "$T/no/such/dir" -o "$T/o.bam" - <"$M/01_pairs.sam"
 stderr_has "cannot copy \"-\" to the temporary directory \"$T/no/such/dir\"" "and names the directory"
+# A temporary directory that fills up while standard input is copied
+# there: a 64 KiB tmpfs (root only).
+mkdir -p "$T/full"
+if mount -t tmpfs -o size=64k tmpfs "$T/full" 2>/dev/null; then
+    rm -rf "$T/bad"; mkdir -p "$T/bad"
+    exits 1 "a full temporary disk: exits 1" "$G5" markdup -T "$T/full" -o "$T/bad/out.bam" - <"$S/sim.bam"
+    stderr_has "No space left on device" "and says the disk is full"
+    is "$(ls -A "$T/full")$(ls -A "$T/bad")" "" "and leaves neither the copy nor an output"
+    umount "$T/full"
+fi
 exits 1 "an output directory that does not exist: exits 1" "$G5" markdup -o "$T/no/such/dir/o.bam" "$M/01_pairs.sam"
 stderr_has "g5 markdup: cannot write \"$T/no/such/dir/o.bam\"" "and names the output"
 
