@@ -5,24 +5,15 @@
 #include "alnio.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include <htslib/bgzf.h>
 #include <htslib/cram.h>
 #include <htslib/hts.h>
 
-static int fail(g5_alnin_t *in, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#include "cli.h"
 
-static int fail(g5_alnin_t *in, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(in->why, sizeof in->why, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#define fail(in, ...) g5_why((in)->why, sizeof (in)->why, __VA_ARGS__)
 
 static void close_quietly(g5_alnin_t *in)
 {

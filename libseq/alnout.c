@@ -5,25 +5,15 @@
 #include "alnout.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <htslib/hfile.h>
 #include <htslib/hts.h>
 
-static int fail(g5_alnout_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "cli.h"
 
-static int fail(g5_alnout_t *o, const char *fmt, ...)
-{
-    int e = errno;      // callers rely on errno after a failure
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(o->why, sizeof o->why, fmt, ap);
-    va_end(ap);
-    errno = e;
-    return -1;
-}
+#define fail(o, ...) g5_why((o)->why, sizeof (o)->why, __VA_ARGS__)
 
 static int ends_with(const char *s, const char *suffix)
 {

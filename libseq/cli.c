@@ -250,6 +250,17 @@ int g5_usage_error(const char *tool, const char *fmt, ...)
     return G5_EXIT_USAGE;
 }
 
+int g5_why(char *why, size_t n, const char *fmt, ...)
+{
+    int e = errno;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, n, fmt, ap);
+    va_end(ap);
+    errno = e;
+    return -1;
+}
+
 int g5_finish(const char *tool, int status)
 {
     // EBADF: stdout was already closed on purpose (e.g. by a test harness).

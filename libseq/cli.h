@@ -179,6 +179,18 @@ int g5_usage_error(const char *tool, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /**
+ * Record why a libseq call failed, in the module's own "why" buffer, for
+ * the tool to report: the one way libseq modules explain a failure.
+ * errno is left as it was, so callers can still tell ENOMEM from EINVAL.
+ * @param why  buffer (a module's `char why[256]`)
+ * @param n    its size
+ * @param fmt  printf-style phrase, lowercase, no final full stop
+ * @return -1, so that `return g5_why(...)` ends a failing function
+ */
+int g5_why(char *why, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/**
  * Finish a tool: close stdout and report a failed flush (full disk, closed
  * pipe) so a truncated stream never exits 0.
  * @param tool    tool name for the message

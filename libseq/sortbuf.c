@@ -12,12 +12,13 @@
 #include "sortbuf.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <htslib/bgzf.h>
+
+#include "cli.h"
 
 #include "out.h"
 
@@ -76,16 +77,7 @@ struct g5_sortbuf {
     char why[256];
 };
 
-static int fail(g5_sortbuf_t *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int fail(g5_sortbuf_t *sb, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sb->why, sizeof sb->why, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#define fail(sb, ...) g5_why((sb)->why, sizeof (sb)->why, __VA_ARGS__)
 
 g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
                               const char *tmp, htsThreadPool *pool)
