@@ -253,7 +253,7 @@ int main_sort(int argc, char *argv[])
     bam1_t *b = NULL;
     char *cmdline = NULL, *prefix = NULL;
     sam_hdr_t *h = NULL;
-    g5_progress_t progress;
+    g5_progress_t progress = { 0 };     // done() at the exit is safe before start()
 
     int status = parse_args(&a, argc, argv);
     if (status != G5_EXIT_OK || a.help) goto done;
@@ -306,7 +306,7 @@ int main_sort(int argc, char *argv[])
     }
 
     double t_start = now(), t_read = 0, t_resolved = 0;
-    g5_progress_start(&progress, TOOL, "reads", a.o.progress, 0);
+    g5_progress_start(&progress, TOOL, "reads read", a.o.progress, 0);
     int r;
     while ((r = g5_alnin_next(&in, b)) > 0) {
         errno = 0;      // so that a failure below is told apart by its errno
@@ -366,7 +366,9 @@ int main_sort(int argc, char *argv[])
         goto done;
     }
     bam1_t *rec;
+    g5_progress_start(&progress, TOOL, "reads written", a.o.progress, in.nread);
     while ((r = g5_sortbuf_next(sb, &rec)) > 0) {
+        g5_progress_add(&progress, 1);
         // A record from the sort may change in place but not grow: to add
         // a DT tag, work on a copy.
         if (a.tag) {
@@ -391,6 +393,7 @@ int main_sort(int argc, char *argv[])
             goto done;
         }
     }
+    g5_progress_done(&progress);
     if (r < 0) {
         g5_err(TOOL, "%s", g5_sortbuf_why(sb));
         goto done;
@@ -412,6 +415,7 @@ int main_sort(int argc, char *argv[])
     status = G5_EXIT_OK;
 
 done:
+    g5_progress_done(&progress);        // end a drawn line before any message
     if (out_open) g5_alnout_abort(&out);
     g5_sortbuf_destroy(sb);
     g5_dupgroup_destroy(dg);
