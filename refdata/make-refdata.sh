@@ -7,7 +7,9 @@
 # in refdata/README.md:
 #   ref.fa, ref.fa.fai            CHROMOSOME_I:1-200000 and the six 5 kb test
 #                                 contigs of htslib-test's ce.fa, 60 columns
-#   reads_1.fq.gz, reads_2.fq.gz  4000 dwgsim read pairs, 2x100 bp (gzip -n)
+#   reads_1.fq.gz, reads_2.fq.gz  4000 dwgsim read pairs, 2x100 bp (gzip -n),
+#                                 Illumina-style names, plus known duplicates
+#   duplicates.tsv                the copies: copy name, original name, kind
 # Check the result with:  (cd refdata && sha256sum -c SHA256SUMS)
 #
 # Environment: CE_FA overrides the source FASTA path.
@@ -47,13 +49,19 @@ dwgsim -z 42 -N 4000 -1 100 -2 100 -d 350 -s 35 \
        -e 0.002 -E 0.004 -r 0.001 -R 0.10 -y 0.01 -o 1 \
        "$tmp/ref.fa" "$tmp/sim" >"$tmp/dwgsim.log" 2>&1 \
     || { cat "$tmp/dwgsim.log" >&2; exit 1; }
-# Recompress with gzip -n (no name, no timestamp) so the files are reproducible.
-gzip -dc "$tmp/sim.bwa.read1.fastq.gz" | gzip -n -9 >"$tmp/reads_1.fq.gz"
-gzip -dc "$tmp/sim.bwa.read2.fastq.gz" | gzip -n -9 >"$tmp/reads_2.fq.gz"
+# Illumina-style names and known duplicates (4% PCR, 1% optical copies,
+# listed in duplicates.tsv), so the demo has duplicates to find; then
+# recompress with gzip -n (no name, no timestamp) so the files are reproducible.
+paste <(gzip -dc "$tmp/sim.bwa.read1.fastq.gz" | paste - - - -) \
+      <(gzip -dc "$tmp/sim.bwa.read2.fastq.gz" | paste - - - -) |
+    awk -v seed=42 -v pcr=0.04 -v optical=0.01 -v r1="$tmp/r1.fq" -v r2="$tmp/r2.fq" \
+        -v dups="$tmp/duplicates.tsv" -f "$here/add-duplicates.awk"
+gzip -n -9 <"$tmp/r1.fq" >"$tmp/reads_1.fq.gz"
+gzip -n -9 <"$tmp/r2.fq" >"$tmp/reads_2.fq.gz"
 
-(cd "$tmp" && sha256sum ref.fa ref.fa.fai reads_1.fq.gz reads_2.fq.gz >SHA256SUMS)
+(cd "$tmp" && sha256sum ref.fa ref.fa.fai reads_1.fq.gz reads_2.fq.gz duplicates.tsv >SHA256SUMS)
 
-for f in ref.fa ref.fa.fai reads_1.fq.gz reads_2.fq.gz SHA256SUMS; do
+for f in ref.fa ref.fa.fai reads_1.fq.gz reads_2.fq.gz duplicates.tsv SHA256SUMS; do
     mv -f "$tmp/$f" "$out/$f"
 done
 # keep the index newer than the FASTA it describes

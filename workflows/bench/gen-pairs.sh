@@ -42,29 +42,8 @@ dwgsim -z "$seed" -N "$pairs" -1 100 -2 100 -d 350 -s 35 -e 0.002 -E 0.004 \
 # split back into two FASTQ files.
 echo "[$(date +%T)] gen-pairs: naming reads and adding duplicates" >&2
 paste <(zcat "$gen/sim.bwa.read1.fastq.gz" | paste - - - -) <(zcat "$gen/sim.bwa.read2.fastq.gz" | paste - - - -) |
-awk -F'\t' -v seed="$seed" -v r1="$gen/r1.fq" -v r2="$gen/r2.fq" -v dups="$work/pairs.dups.tsv.tmp.$$" '
-    function emit(name, tile, x, y) {
-        full = sprintf("SIM:1:FC1:1:%d:%d:%d", tile, x, y);
-        print "@" full "\n" $2 "\n+\n" $4 >r1;
-        print "@" full "\n" $6 "\n+\n" $8 >r2;
-        return full;
-    }
-    BEGIN { srand(seed) }
-    {
-        tile = 1101 + int(rand() * 16); x = 1000 + int(rand() * 30000); y = 1000 + int(rand() * 30000);
-        orig = emit(NR, tile, x, y);
-        u = rand();
-        if (u < 0.06) {
-            t2 = 1101 + (tile - 1101 + 1 + int(rand() * 15)) % 16;
-            copy = emit(NR, t2, 1000 + int(rand() * 30000), 1000 + int(rand() * 30000));
-            print copy "\t" orig "\tpcr" >dups;
-        } else if (u < 0.08) {
-            dx = int(rand() * 81) - 40; dy = int(rand() * 81) - 40;
-            if (dx == 0 && dy == 0) dx = 1;     # a copy must not share its name
-            copy = emit(NR, tile, x + dx, y + dy);
-            print copy "\t" orig "\toptical" >dups;
-        }
-    }'
+    awk -v seed="$seed" -v pcr=0.06 -v optical=0.02 -v r1="$gen/r1.fq" -v r2="$gen/r2.fq" \
+        -v dups="$work/pairs.dups.tsv.tmp.$$" -f "$(dirname "$0")/../../refdata/add-duplicates.awk"
 mv "$work/pairs.dups.tsv.tmp.$$" "$work/pairs.dups.tsv"
 
 echo "[$(date +%T)] gen-pairs: bwa mem -t $threads" >&2
