@@ -84,6 +84,11 @@ struct g5_dupsig {
     size_t nlibs, mlibs;
     khash_t(lib) *lib_by_name;
     khash_t(rg) *rg_by_id;
+    struct {                            // the read group found last
+        int found;
+        const char *id;                 // a key of rg_by_id
+        rginfo_t info;
+    } last_rg;
     int16_t nrg;                        // read groups in the header
     int unknown;                        // index of "Unknown Library", or -1
 
@@ -309,6 +314,7 @@ int g5_dupsig_read_groups(g5_dupsig_t *ds, sam_hdr_t *h, int *no_lb)
 {
     int n = sam_hdr_count_lines(h, "RG"), missing = 0;
     kstring_t lb = { 0, 0, NULL };
+    ds->last_rg.found = 0;
     for (int i = 0; i < n; i++) {
         const char *id = sam_hdr_line_name(h, "RG", i);
         if (!id) continue;
@@ -347,10 +353,21 @@ int g5_dupsig_record_group(g5_dupsig_t *ds, const bam1_t *b, uint16_t *lib, int1
     const uint8_t *tag = bam_aux_get(b, "RG");
     const char *id = tag && *tag == 'Z' ? (const char *)tag + 1 : NULL;
     if (id) {
+        // Called for every record, and records come in long runs of one
+        // read group: compare with the last one before hashing.
+        if (ds->last_rg.found && strcmp(id, ds->last_rg.id) == 0) {
+            *lib = ds->last_rg.info.lib;
+            *rg = ds->last_rg.info.index;
+            return 0;
+        }
         khiter_t k = kh_get(rg, ds->rg_by_id, id);
         if (k != kh_end(ds->rg_by_id)) {
             *lib = kh_val(ds->rg_by_id, k).lib;
             *rg = kh_val(ds->rg_by_id, k).index;
+            // The key lives as long as the table: it can stand for the id.
+            ds->last_rg.id = kh_key(ds->rg_by_id, k);
+            ds->last_rg.info = kh_val(ds->rg_by_id, k);
+            ds->last_rg.found = 1;
             return 0;
         }
     }

@@ -213,6 +213,13 @@ int g5_out_text(const char *path, int (*write)(FILE *fp, void *ctx), void *ctx)
     return g5_out_commit(o);
 }
 
+const char *g5_tmpdir(const char *given)
+{
+    if (given) return given;
+    const char *env = getenv("TMPDIR");
+    return env && *env ? env : "/tmp";
+}
+
 /* --- provenance ------------------------------------------------------ */
 
 const char *g5_version(void)

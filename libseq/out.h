@@ -74,6 +74,14 @@ void g5_out_abort(g5_out_t *o);
 int g5_out_text(const char *path, int (*write)(FILE *fp, void *ctx), void *ctx);
 
 /**
+ * The directory for temporary files that have no output to sit beside:
+ * @p given (a tool's -T), else $TMPDIR when set and not empty, else /tmp.
+ * @param given  the directory the user named, or NULL
+ * @return the directory (never NULL; not to be freed)
+ */
+const char *g5_tmpdir(const char *given);
+
+/**
  * The g5 version string, from `git describe` at build time
  * (e.g. "0.1.0-12-gabc1234"), or the release number when built outside git.
  */

@@ -457,8 +457,7 @@ static void decide_followers(args_t *a)
  * read again.  @return the handle of the copy, or NULL after reporting */
 static g5_out_t *spool(args_t *a)
 {
-    const char *dir = a->tmpdir ? a->tmpdir : getenv("TMPDIR");
-    if (!dir || !*dir) dir = "/tmp";
+    const char *dir = g5_tmpdir(a->tmpdir);
     char name[4096];
     if ((size_t)snprintf(name, sizeof name, "%s/g5-markdup-input", dir) >= sizeof name) {
         g5_err(TOOL, "temporary directory name too long: \"%s\"", dir);

@@ -503,8 +503,7 @@ static int temp_name(const args_t *a, int level, size_t group, kstring_t *ks)
 {
     ks->l = 0;
     if (strcmp(a->o.out, "-") == 0) {
-        const char *dir = getenv("TMPDIR");
-        return ksprintf(ks, "%s/g5-merge.%ld.%d.%04zu", dir && *dir ? dir : "/tmp", (long)getpid(), level, group);
+        return ksprintf(ks, "%s/g5-merge.%ld.%d.%04zu", g5_tmpdir(NULL), (long)getpid(), level, group);
     }
     return ksprintf(ks, "%s.merge%d.%04zu", a->o.out, level, group);
 }

@@ -158,7 +158,7 @@ static char *run_prefix(const args_t *a)
     const char *dir = a->tmpdir;
     char *dcopy = NULL;
     if (!dir) {
-        if (to_stdout) dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        if (to_stdout) dir = g5_tmpdir(NULL);
         else if ((dcopy = strdup(out))) dir = dirname(dcopy);
     }
     char *prefix = NULL;
