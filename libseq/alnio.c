@@ -17,6 +17,8 @@
 
 static void close_quietly(g5_alnin_t *in)
 {
+    if (in->itr) hts_itr_destroy(in->itr);
+    in->itr = NULL;
     if (in->hdr) sam_hdr_destroy(in->hdr);
     if (in->fp) hts_close(in->fp);
     in->hdr = NULL;
@@ -91,9 +93,20 @@ int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
     return 0;
 }
 
+int g5_alnin_query(g5_alnin_t *in, const char *region)
+{
+    hts_idx_t *idx = sam_index_load(in->fp, in->path);
+    if (!idx) return fail(in, "no index found (-r needs indexed inputs: samtools index)");
+    // The iterator keeps the offsets it needs; the index can go.
+    in->itr = sam_itr_querys(idx, in->hdr, region);
+    hts_idx_destroy(idx);
+    if (!in->itr) return fail(in, "invalid region \"%s\"", region);
+    return 0;
+}
+
 int g5_alnin_next(g5_alnin_t *in, bam1_t *b)
 {
-    int r = sam_read1(in->fp, in->hdr, b);
+    int r = in->itr ? sam_itr_next(in->fp, in->itr, b) : sam_read1(in->fp, in->hdr, b);
     if (r >= 0) {
         in->nread++;
         return 1;
@@ -117,6 +130,8 @@ int g5_alnin_next(g5_alnin_t *in, bam1_t *b)
 int g5_alnin_close(g5_alnin_t *in)
 {
     int r = 0;
+    if (in->itr) hts_itr_destroy(in->itr);
+    in->itr = NULL;
     if (in->hdr) sam_hdr_destroy(in->hdr);
     if (in->fp && hts_close(in->fp) < 0) r = fail(in, "error while closing");
     in->hdr = NULL;

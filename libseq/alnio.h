@@ -27,6 +27,7 @@ typedef struct g5_alnin {
     sam_hdr_t *hdr;         /**< its header */
     const char *path;       /**< the name it was opened as, for messages */
     const char *reference;  /**< the reference given, or NULL */
+    hts_itr_t *itr;         /**< g5_alnin_query: the region's iterator, or NULL */
     uint64_t nread;         /**< records read so far */
     char why[256];          /**< the last failure, as a phrase */
 } g5_alnin_t;
@@ -43,7 +44,15 @@ int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
                   htsThreadPool *pool);
 
 /**
- * Read the next record.
+ * Read only the records of a region from now on, through the file's index.
+ * @param in      an open reader
+ * @param region  "chr", "chr:beg-end", as samtools takes it
+ * @return 0 on success; -1 with in->why set (no index, invalid region)
+ */
+int g5_alnin_query(g5_alnin_t *in, const char *region);
+
+/**
+ * Read the next record (of the region, after g5_alnin_query).
  * @return 1 when a record was read, 0 at the end of the file, -1 on an error
  *         with in->why set ("truncated BGZF block after record N", ...)
  */

@@ -321,10 +321,13 @@ int g5_sortbuf_add(g5_sortbuf_t *sb, const bam1_t *b)
         if (sb->n == 0) {
             // Empty, yet over: the kept blocks (or a bigger share for the
             // other consumer) are in the way.  Give them back and retry.
-            if (!sb->blocks)
+            if (!sb->blocks && !sb->ent)
                 return fail(sb, "record \"%s\" (%zu bytes) does not fit in the memory budget",
                             bam_get_qname(b), need);
             free_blocks(sb);
+            free(sb->ent);      // the index too: it was sized for fuller times
+            sb->ent = NULL;
+            sb->m = 0;
             return g5_sortbuf_add(sb, b);
         }
         if (spill(sb) < 0) return -1;

@@ -55,7 +55,6 @@ typedef struct source {
     const char *path;       // its name for messages
     int input;              // its number in the header merge; -1 for a temporary
     int open;
-    hts_itr_t *itr;         // -r: the region's records only
     bam1_t *b;              // the record waiting in the heap
     bam1_t *prev;           // the one before it, for the order check
 } source_t;
@@ -328,15 +327,8 @@ static int source_open(args_t *a, source_t *s, const char *path, int input)
     if (!s->prev && !(s->prev = bam_init1())) goto nomem;
     if (a->o.region && input >= 0) {
         // Temporaries hold the region's records already.
-        hts_idx_t *idx = sam_index_load(s->in.fp, path);
-        if (!idx) {
-            g5_err(TOOL, "cannot read \"%s\": no index found (-r needs indexed inputs: samtools index)", path);
-            return -1;
-        }
-        s->itr = sam_itr_querys(idx, s->in.hdr, a->o.region);
-        hts_idx_destroy(idx);
-        if (!s->itr) {
-            g5_err(TOOL, "invalid region \"%s\" for \"%s\"", a->o.region, path);
+        if (g5_alnin_query(&s->in, a->o.region) < 0) {
+            g5_err(TOOL, "cannot read \"%s\": %s", path, s->in.why);
             return -1;
         }
     }
@@ -351,8 +343,6 @@ nomem:
  * @return 0, or -1 after reporting the error */
 static int source_close(source_t *s)
 {
-    if (s->itr) hts_itr_destroy(s->itr);
-    s->itr = NULL;
     if (!s->open) return 0;
     s->open = 0;
     if (g5_alnin_close(&s->in) < 0) {
@@ -364,7 +354,6 @@ static int source_close(source_t *s)
 
 static void source_free(source_t *s)
 {
-    if (s->itr) hts_itr_destroy(s->itr);
     if (s->open) g5_alnin_close(&s->in);
     if (s->b) bam_destroy1(s->b);
     if (s->prev) bam_destroy1(s->prev);
@@ -377,23 +366,7 @@ static void source_free(source_t *s)
  * @return 1 with a record, 0 at the end, -1 after reporting an error */
 static int source_next(args_t *a, source_t *s)
 {
-    int r;
-    if (!s->itr) {
-        r = g5_alnin_next(&s->in, s->b);
-    } else {
-        // alnio has no region reader (yet): the same contract, by hand.
-        r = sam_itr_next(s->in.fp, s->itr, s->b);
-        if (r >= 0) {
-            s->in.nread++;
-            r = 1;
-        } else if (r == -1) {
-            r = 0;
-        } else {
-            snprintf(s->in.why, sizeof s->in.why, "malformed or truncated data after record %llu",
-                     (unsigned long long)s->in.nread);
-            r = -1;
-        }
-    }
+    int r = g5_alnin_next(&s->in, s->b);
     if (r < 0) g5_err(TOOL, "cannot read \"%s\": %s", s->path, s->in.why);
     if (r <= 0 || s->input < 0) return r;
 

@@ -299,9 +299,10 @@ int main_sort(int argc, char *argv[])
         if (no_lb)
             g5_warn(TOOL, "%d read group%s of \"%s\" without LB: their reads form library \"%s\", as in Picard",
                     no_lb, no_lb > 1 ? "s" : "", a.in_path, G5_DUPSIG_UNKNOWN_LIBRARY);
-        // The signatures may take up to half of what the sort can hold;
-        // its arena shrinks as they grow.
-        g5_dupgroup_set_budget(dg, g5_sortbuf_capacity(sb) / 2);
+        // The signatures may take up to seven eighths of what the sort can
+        // hold: its arena shrinks as they grow (to smaller blocks, more
+        // runs), and the last eighth keeps it working.
+        g5_dupgroup_set_budget(dg, g5_sortbuf_capacity(sb) / 8 * 7);
         g5_sortbuf_share(sb, &dup_bytes);
     }
 
