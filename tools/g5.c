@@ -16,6 +16,7 @@ int main_sort(int argc, char *argv[]);
 int main_merge(int argc, char *argv[]);
 int main_markdup(int argc, char *argv[]);
 int main_stats(int argc, char *argv[]);
+int main_coverage(int argc, char *argv[]);
 
 typedef struct {
     const char *name;
@@ -28,6 +29,7 @@ static const g5_cmd_t commands[] = {
     { "merge", main_merge, "merge sorted SAM/BAM/CRAM files, combining @RG/@PG headers" },
     { "markdup", main_markdup, "mark duplicates as Picard MarkDuplicates does, with its metrics" },
     { "stats", main_stats, "alignment statistics: flagstat and samtools-stats SN numbers" },
+    { "coverage", main_coverage, "depth of coverage with mosdepth's outputs, and inferred sex" },
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
