@@ -1,4 +1,4 @@
-# workflows/demo.mk — what `make demo` runs: refdata reads → BAM → g5 stats.
+# workflows/demo.mk — what `make demo` runs: refdata reads → BAM → g5 stats, g5 coverage.
 #
 #   make -f workflows/demo.mk G5=/abs/path/g5 OUT=demo     (from the repo top)
 #
@@ -9,6 +9,9 @@
 #   OUT/demo1.markdup.metrics Picard-format duplication metrics
 #   OUT/demo1.stats.txt       g5 stats (samtools-stats-compatible report)
 #   OUT/demo1.flagstat.txt    g5 stats --flagstat
+#   OUT/demo1.mosdepth.*      g5 coverage: mosdepth's summary and distributions,
+#   OUT/demo1.regions.bed.gz  mean depth per 1 kb window, bases at 1/5/10x,
+#   OUT/demo1.sex.tsv         X depth relative to the autosomes, inferred sex
 # then prints the flagstat block and the SN lines. Re-running rebuilds nothing
 # unless an input (refdata files, or the G5 binary) is newer than its outputs.
 #
@@ -39,7 +42,8 @@ SHELL       := /bin/bash
 .PHONY: all show multiqc
 
 # Build everything, then print the results (printing is all a re-run does).
-all: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt $(OUT)/$(SAMPLE).markdup.metrics
+all: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt $(OUT)/$(SAMPLE).markdup.metrics \
+     $(OUT)/$(SAMPLE).mosdepth.summary.txt
 	$(show-stats)
 
 # ---- reference ---------------------------------------------------------------
@@ -79,6 +83,12 @@ $(OUT)/$(SAMPLE).flagstat.txt: $(OUT)/$(SAMPLE).bam $(G5_DEP)
 	$(G5) stats --flagstat -@ $(THREADS) $< >$@.tmp || { rm -f $@.tmp; exit 1; }
 	mv $@.tmp $@
 
+# ---- g5 coverage -------------------------------------------------------------
+
+# g5 coverage moves the summary into place last, so it stands for all outputs.
+$(OUT)/$(SAMPLE).mosdepth.summary.txt: $(OUT)/$(SAMPLE).bam $(G5_DEP)
+	$(G5) coverage -@ $(THREADS) -b 1000 -T 1,5,10 $(OUT)/$(SAMPLE) $<
+
 # ---- report ------------------------------------------------------------------
 
 define show-stats
@@ -91,14 +101,21 @@ define show-stats
 @echo
 @echo "== $(OUT)/$(SAMPLE).markdup.metrics: duplication (Picard's format) =="
 @grep -A2 '^## METRICS' $(OUT)/$(SAMPLE).markdup.metrics | tail -2 | cut -f 1-3,7-10
+@echo
+@echo "== $(OUT)/$(SAMPLE).mosdepth.summary.txt: depth (mosdepth's format) and sex =="
+@grep -v '_region' $(OUT)/$(SAMPLE).mosdepth.summary.txt
+@cut -f 1,5-7 $(OUT)/$(SAMPLE).sex.tsv | grep -v '^#'
 endef
 
-show: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt
+show: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt $(OUT)/$(SAMPLE).mosdepth.summary.txt
 	$(show-stats)
 
-$(OUT)/multiqc_report.html: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt $(OUT)/$(SAMPLE).markdup.metrics
+$(OUT)/multiqc_report.html: $(OUT)/$(SAMPLE).stats.txt $(OUT)/$(SAMPLE).flagstat.txt $(OUT)/$(SAMPLE).markdup.metrics \
+                            $(OUT)/$(SAMPLE).mosdepth.summary.txt
 	rm -rf $(OUT)/multiqc.tmp
-	$(MULTIQC) --quiet --force --no-data-dir -o $(OUT)/multiqc.tmp $^
+	$(MULTIQC) --quiet --force --no-data-dir -o $(OUT)/multiqc.tmp $^ \
+	    $(OUT)/$(SAMPLE).mosdepth.global.dist.txt $(OUT)/$(SAMPLE).mosdepth.region.dist.txt \
+	    $(OUT)/$(SAMPLE).g5cov_mqc.tsv
 	mv $(OUT)/multiqc.tmp/multiqc_report.html $@
 	rm -rf $(OUT)/multiqc.tmp
 
