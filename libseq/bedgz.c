@@ -29,6 +29,7 @@ const char *g5_bedgz_path(const g5_bedgz_t *w)
 
 g5_bedgz_t *g5_bedgz_open(const char *path, int level, htsThreadPool *pool)
 {
+    errno = 0;
     g5_bedgz_t *w = calloc(1, sizeof *w);
     char *index_path = malloc(strlen(path) + 5);
     if (!w || !index_path) goto fail;

@@ -312,7 +312,7 @@ static int window_run(g5_covreport_t *r, hts_pos_t beg, hts_pos_t end, int32_t d
         // windows are counted in the region distribution by their rounded mean
         if (hist_add(&r->region_dist, (int32_t)lround(r->wacc.mean), 1) < 0) return -1;
         r->wacc.mean = 0;
-        memset(r->wacc.count, 0, r->o.nthresholds * sizeof *r->wacc.count);
+        if (r->wacc.count) memset(r->wacc.count, 0, r->o.nthresholds * sizeof *r->wacc.count);
         r->wbeg = r->wend;
         r->wend = r->wbeg + r->o.window < r->len ? r->wbeg + r->o.window : r->len;
     }

@@ -40,6 +40,7 @@ typedef struct args {
     int fast;
     const char *chrom;
     g5_sexrule_t sex;
+    char sex_names[2][256];     /* --sex-chroms, which sex points into */
     int help;
     char *cmdline;
 } args_t;
@@ -158,7 +159,7 @@ static int parse_sex_chroms(args_t *a, const char *s)
     const char *comma = strchr(s, ',');
     if (!comma || comma == s || !comma[1] || strchr(comma + 1, ','))
         return g5_usage_error(TOOL, "--sex-chroms wants two names, X,Y");
-    static char names[2][256];
+    char (*names)[256] = a->sex_names;
     if (comma - s >= 256 || strlen(comma + 1) >= 256) return g5_usage_error(TOOL, "--sex-chroms: name too long");
     memcpy(names[0], s, comma - s);
     names[0][comma - s] = '\0';
@@ -507,9 +508,15 @@ static int write_sample(const args_t *a, const g5_covreport_t *rep, const sam_hd
     path.l = 0;
     ksprintf(&path, "%s.g5cov_mqc.tsv", a->prefix);
     if (g5_out_text(path.s, write_mqc, &o) < 0) goto io_error;
-    g5_info(TOOL, "%s: mean depth %.2f, median %d, %.1f%% of bases at %dx or more; sex %s (X/A %.2f, Y/A %.2f)",
-            name, s.mean, s.median, 100.0 * g5_covreport_fraction_at(rep, o.pct_at[o.npct > 1 ? 1 : 0]),
-            o.pct_at[o.npct > 1 ? 1 : 0], s.sex, s.x_ratio, s.y_ratio);
+    // the sample's line: mean, median, share at the second threshold (10x), sex
+    int at = o.pct_at[o.npct > 1 ? 1 : 0];
+    kstring_t ratios = KS_INITIALIZE;
+    kputs("X/A ", &ratios); put_ratio(&ratios, s.x_ratio, 2);
+    kputs(", Y/A ", &ratios); put_ratio(&ratios, s.y_ratio, 2);
+    g5_info(TOOL, "%s: mean depth %.2f, median %d, %.1f%% of bases at %dx or more; sex %s (%s)",
+            name, s.mean, s.median, 100.0 * g5_covreport_fraction_at(rep, at), at, s.sex,
+            ratios.s ? ratios.s : "");
+    free(ratios.s);
     r = 0;
     goto done;
 io_error:
