@@ -96,7 +96,7 @@ int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
 int g5_alnin_query(g5_alnin_t *in, const char *region)
 {
     hts_idx_t *idx = sam_index_load(in->fp, in->path);
-    if (!idx) return fail(in, "no index found (-r needs indexed inputs: samtools index)");
+    if (!idx) return fail(in, "no index found (a region needs an indexed file: samtools index, or g5 sort --write-index)");
     // The iterator keeps the offsets it needs; the index can go.
     in->itr = sam_itr_querys(idx, in->hdr, region);
     hts_idx_destroy(idx);

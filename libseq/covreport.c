@@ -55,7 +55,7 @@ struct g5_covreport {
     char **qlabels;         /* nq - 1 labels */
 
     g5_out_t *summary, *gdist, *rdist;
-    FILE *summary_fp, *gdist_fp, *region_distfp;
+    FILE *summary_fp, *gdist_fp, *rdist_fp;
     g5_bedgz_t *regions_gz, *thresholds_gz, *quantized_gz, *perbase_gz;
     kstring_t line;
 
@@ -83,8 +83,10 @@ struct g5_covreport {
     /* every contig */
     stat_t total, total_r;
     hist_t total_dist, total_region_dist;
+    int mosdepth_skip;      /* the contig is left out of mosdepth's files */
+    stat_t sample;          /* all contigs with records, whatever the options: */
+    hist_t sample_dist;     /* the per-sample numbers must not depend on them */
     int64_t *bases;         /* bases per contig (sum of depth) */
-    char *counted;          /* contig was counted and had records */
     int summary_header;
 };
 
@@ -207,6 +209,8 @@ int g5_covreport_quantize_bounds(const char *s, int32_t **bounds)
     if (open_end) v[n++] = INT32_MAX;
     if (n < 2) goto fail;
     qsort(v, n, sizeof *v, cmp_i32);
+    for (int i = 0; i + 1 < n; i++)
+        if (v[i] == v[i + 1]) goto fail;     // an empty bin: mosdepth prints nonsense, refuse
     free(a.s);
     *bounds = v;
     return n;
@@ -366,7 +370,9 @@ int g5_covreport_run(void *ctx, hts_pos_t beg, hts_pos_t end, int32_t d)
 int g5_covreport_begin(g5_covreport_t *r, int tid, int found)
 {
     size_t rn = r->reg_off ? r->reg_off[tid + 1] - r->reg_off[tid] : 0;
-    if (r->o.bed && !rn && !r->o.per_base && !r->o.nthresholds && !r->o.quantize) return 0;
+    // mosdepth does not even count such a contig; g5 counts it for the
+    // per-sample numbers and leaves it out of mosdepth's files
+    r->mosdepth_skip = r->o.bed && !rn && !r->o.per_base && !r->o.nthresholds && !r->o.quantize;
     r->tid = tid;
     r->found = found;
     r->name = sam_hdr_tid2name(r->hdr, tid);
@@ -393,7 +399,7 @@ int g5_covreport_begin(g5_covreport_t *r, int tid, int found)
         if (!r->acc || !r->counts || !r->active) return -1;
         for (size_t i = 0; i < rn; i++) r->acc[i].count = r->counts + i * r->o.nthresholds;
     }
-    return 1;
+    return 0;
 }
 
 int g5_covreport_end(g5_covreport_t *r)
@@ -411,14 +417,16 @@ int g5_covreport_end(g5_covreport_t *r)
 
     int regions = r->o.window || r->o.bed;
     r->bases[r->tid] = r->st.bases;
-    r->counted[r->tid] = 1;
+    stat_merge(&r->sample, &r->st);
+    if (hist_merge(&r->sample_dist, &r->dist) < 0) return -1;
+    if (r->mosdepth_skip) return 0;
     if (write_summary_line(r, r->name, "", &r->st) < 0) return -1;
     if (regions && write_summary_line(r, r->name, "_region", &r->rst) < 0) return -1;
     stat_merge(&r->total, &r->st);
     stat_merge(&r->total_r, &r->rst);
     stat_init(&r->rst);
     if (write_dist(r->gdist_fp, r->name, &r->dist) < 0 || hist_merge(&r->total_dist, &r->dist) < 0) return -1;
-    if (regions && (write_dist(r->region_distfp, r->name, &r->region_dist) < 0 || hist_merge(&r->total_region_dist, &r->region_dist) < 0))
+    if (regions && (write_dist(r->rdist_fp, r->name, &r->region_dist) < 0 || hist_merge(&r->total_region_dist, &r->region_dist) < 0))
         return -1;
     return 0;
 }
@@ -591,7 +599,8 @@ g5_covreport_t *g5_covreport_open(const g5_covreport_opts_t *o, const sam_hdr_t 
     stat_init(&r->total_r);
     stat_init(&r->rst);
     r->total.min = r->total_r.min = r->rst.min = 0;
-    if (!(r->bases = calloc(n + 1, sizeof *r->bases)) || !(r->counted = calloc(n + 1, 1))) goto fail;
+    stat_init(&r->sample);
+    if (!(r->bases = calloc(n + 1, sizeof *r->bases))) goto fail;
     if (o->nthresholds && !(r->wacc.count = calloc(o->nthresholds, sizeof *r->wacc.count))) goto fail;
     if (o->quantize) {
         if ((r->nq = g5_covreport_quantize_bounds(o->quantize, &r->qbounds)) < 0) {
@@ -606,7 +615,7 @@ g5_covreport_t *g5_covreport_open(const g5_covreport_opts_t *o, const sam_hdr_t 
     int regions = o->window || o->bed;
     if (!(r->summary = open_text(r, ".mosdepth.summary.txt", &r->summary_fp))) failed = ".mosdepth.summary.txt";
     else if (!(r->gdist = open_text(r, ".mosdepth.global.dist.txt", &r->gdist_fp))) failed = ".mosdepth.global.dist.txt";
-    else if (regions && !(r->rdist = open_text(r, ".mosdepth.region.dist.txt", &r->region_distfp))) failed = ".mosdepth.region.dist.txt";
+    else if (regions && !(r->rdist = open_text(r, ".mosdepth.region.dist.txt", &r->rdist_fp))) failed = ".mosdepth.region.dist.txt";
     else if (regions && !(r->regions_gz = open_track(r, ".regions.bed.gz", -1))) failed = ".regions.bed.gz";
     else if (o->nthresholds && !(r->thresholds_gz = open_track(r, ".thresholds.bed.gz", 1))) failed = ".thresholds.bed.gz";
     else if (o->quantize && !(r->quantized_gz = open_track(r, ".quantized.bed.gz", 1))) failed = ".quantized.bed.gz";
@@ -661,7 +670,7 @@ int g5_covreport_commit(g5_covreport_t *r, char *why, size_t nwhy)
     if (write_summary_line(r, "total", "", &r->total) < 0
         || (regions && write_summary_line(r, "total", "_region", &r->total_r) < 0)
         || write_dist(r->gdist_fp, "total", &r->total_dist) < 0
-        || (regions && write_dist(r->region_distfp, "total", &r->total_region_dist) < 0)) {
+        || (regions && write_dist(r->rdist_fp, "total", &r->total_region_dist) < 0)) {
         snprintf(why, nwhy, "cannot write \"%s.mosdepth.*\": %s", r->o.prefix, strerror(errno));
         return -1;
     }
@@ -705,7 +714,7 @@ void g5_covreport_destroy(g5_covreport_t *r)
     free(r->active);
     free(r->wacc.count);
     free(r->bases);
-    free(r->counted);
+    free(r->sample_dist.n);
     free(r);
     errno = saved;
 }
@@ -747,22 +756,22 @@ static int is_numbered(const char *name)
 double g5_covreport_fraction_at(const g5_covreport_t *r, int32_t t)
 {
     int64_t all = 0, at = 0;
-    for (int32_t d = 0; d < r->total_dist.top; d++) {
-        all += r->total_dist.n[d];
-        if (d >= t) at += r->total_dist.n[d];
+    for (int32_t d = 0; d < r->sample_dist.top; d++) {
+        all += r->sample_dist.n[d];
+        if (d >= t) at += r->sample_dist.n[d];
     }
     return all ? (double)at / (double)all : 0.0;
 }
 
 void g5_covreport_sample(const g5_covreport_t *r, const g5_sexrule_t *rule, g5_covsample_t *s)
 {
-    s->mean = r->total.length ? (double)r->total.bases / (double)r->total.length : 0.0;
+    s->mean = r->sample.length ? (double)r->sample.bases / (double)r->sample.length : 0.0;
     int64_t all = 0, half, cum = 0;
-    for (int32_t d = 0; d < r->total_dist.top; d++) all += r->total_dist.n[d];
+    for (int32_t d = 0; d < r->sample_dist.top; d++) all += r->sample_dist.n[d];
     half = (all + 1) / 2;
     s->median = 0;
-    for (int32_t d = 0; d < r->total_dist.top; d++)
-        if ((cum += r->total_dist.n[d]) >= half) {
+    for (int32_t d = 0; d < r->sample_dist.top; d++)
+        if ((cum += r->sample_dist.n[d]) >= half) {
             s->median = d;
             break;
         }

@@ -28,7 +28,8 @@
  * the distribution as 399990; contigs without any record appear in the
  * per-base, region and threshold tracks but not in the summary and the
  * distributions; with BED regions and none of per-base, thresholds or
- * quantize output, contigs without regions are left out altogether.
+ * quantize output, contigs without regions are left out altogether (they
+ * are still counted for the per-sample numbers).
  *
  * What mosdepth lacks and g5 adds: thresholds also as percentages of the
  * region (--thresholds-pct), a per-sample line (mean, median, fraction of
@@ -80,7 +81,7 @@ size_t g5_covreport_bytes(const g5_covreport_t *r);
 /**
  * Parse quantize segments as mosdepth does: "0:1:4:" -> bins [0,1) [1,4)
  * [4,inf); a leading ':' starts at 0, a trailing one runs to infinity, a
- * single number N means ":N:".
+ * single number N means ":N:".  Repeated bounds are refused.
  * @param s       the segments
  * @param bounds  receives a malloc'ed ascending array (INT32_MAX = inf)
  * @return the number of bounds (>= 2), or -1 if @p s is not valid
@@ -91,8 +92,8 @@ int g5_covreport_quantize_bounds(const char *s, int32_t **bounds);
  * Begin contig @p tid.
  * @param found  1 if the file holds at least one record on it (filtered or
  *               not); mosdepth leaves the others out of the summary
- * @return 1 to count it (feed its runs, then call g5_covreport_end), 0 to
- *         skip it (see the BED rule in the design note), -1 (ENOMEM)
+ * Then feed its runs and call g5_covreport_end.
+ * @return 0, or -1 (ENOMEM)
  */
 int g5_covreport_begin(g5_covreport_t *r, int tid, int found);
 
@@ -105,7 +106,8 @@ int g5_covreport_run(void *ctx, hts_pos_t beg, hts_pos_t end, int32_t depth);
  */
 int g5_covreport_end(g5_covreport_t *r);
 
-/** The per-sample numbers, after every contig was ended. */
+/** The per-sample numbers, after every contig was ended.  They cover every
+ *  contig with records, whatever mosdepth's files leave out. */
 typedef struct g5_covsample {
     double mean;                /**< mean depth over the contigs with records */
     int32_t median;             /**< median depth over the same bases */

@@ -25,6 +25,7 @@ static void test_quantize(void)
     free(b);
     is_int(g5_covreport_quantize_bounds("1::4", &b), -1, "an empty inner segment is refused");
     is_int(g5_covreport_quantize_bounds("a:b", &b), -1, "so are words");
+    is_int(g5_covreport_quantize_bounds("0:1:1:", &b), -1, "and repeated bounds (empty bins)");
 }
 
 /* A report over a synthetic header, each contig at a chosen mean depth. */

@@ -266,7 +266,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
     if (a->quantize) {
         int32_t *b;
         if (g5_covreport_quantize_bounds(a->quantize, &b) < 0)
-            return g5_usage_error(TOOL, "invalid --quantize segments \"%s\": want e.g. 0:1:4:", a->quantize);
+            return g5_usage_error(TOOL, "invalid --quantize segments \"%s\": want increasing depths, e.g. 0:1:4:",
+                                  a->quantize);
         free(b);
     }
     if (!a->o.memory) a->o.memory = DEFAULT_MEMORY;
@@ -280,7 +281,8 @@ typedef struct run {
     g5_alnin_t *in;
     g5_depth_t *depth;
     g5_covreport_t *rep;
-    int counting;           /* the contig begun is counted (not skipped) */
+    int open;               /* a contig is begun */
+    size_t fixed;           /* bytes the counter holds whatever the input */
 } run_t;
 
 static int keep(const args_t *a, const bam1_t *b)
@@ -302,17 +304,15 @@ static int keep(const args_t *a, const bam1_t *b)
 
 static int contig_begin(run_t *r, int tid, int found)
 {
-    int c = g5_covreport_begin(r->rep, tid, found);
-    if (c < 0) return -1;
-    r->counting = c;
-    if (c) g5_depth_begin(r->depth, sam_hdr_tid2len(r->in->hdr, tid));
-    return 0;
+    if (g5_covreport_begin(r->rep, tid, found) < 0) return -1;
+    r->open = 1;
+    return g5_depth_begin(r->depth, sam_hdr_tid2len(r->in->hdr, tid));
 }
 
 static int contig_end(run_t *r)
 {
-    if (!r->counting) return 0;
-    r->counting = 0;
+    if (!r->open) return 0;
+    r->open = 0;
     return g5_depth_end(r->depth) < 0 || g5_covreport_end(r->rep) < 0 ? -1 : 0;
 }
 
@@ -370,14 +370,16 @@ static int count(run_t *r, int only_tid)
             cur = c->tid;
         }
         last_pos = c->pos;
-        if (!r->counting || !keep(a, b)) continue;
+        if (!keep(a, b)) continue;
         if (g5_depth_add(r->depth, b) < 0) goto io_error;
         if ((++n & 4095) == 0) {
             size_t used = g5_depth_bytes(r->depth) + g5_covreport_bytes(r->rep);
             if (used > a->o.memory) {
-                g5_err(TOOL, "memory budget exceeded at %s: %zu MiB held for mates waiting for their pair "
-                       "(raise -m, or use --fast-mode)", where(in->hdr, c->tid, c->pos, w1, sizeof w1),
-                       used >> 20);
+                g5_err(TOOL, "\"%s\": memory budget (-m) exceeded at %s: %.1f MiB held, %.1f MiB of it by "
+                       "%s (raise -m%s)", a->in_path, where(in->hdr, c->tid, c->pos, w1, sizeof w1),
+                       used / 1048576.0, (used - r->fixed) / 1048576.0,
+                       a->fast ? "records spanning far ahead" : "mates waiting for their pair, records spanning far ahead",
+                       a->fast ? "" : ", or use --fast-mode");
                 goto done;
             }
         }
@@ -400,19 +402,15 @@ done:
 
 /* --- per-sample outputs ------------------------------------------------- */
 
-/* The sample: SM of the first read group, else the file name without its
- * directory and extension. */
-static char *sample_name(const sam_hdr_t *h, const char *path)
+/* The sample: SM of the first read group, else the last part of PREFIX --
+ * the name MultiQC's mosdepth module gives the sample. */
+static char *sample_name(const sam_hdr_t *h, const char *prefix)
 {
     kstring_t sm = KS_INITIALIZE;
     if (sam_hdr_find_tag_pos((sam_hdr_t *)h, "RG", 0, "SM", &sm) == 0 && sm.l) return sm.s;
     free(sm.s);
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    char *s = strdup(base);
-    char *dot = s ? strrchr(s, '.') : NULL;
-    if (dot && dot != s) *dot = '\0';
-    return s;
+    const char *base = strrchr(prefix, '/');
+    return strdup(base && base[1] ? base + 1 : prefix);
 }
 
 typedef struct sample_out {
@@ -494,7 +492,7 @@ static int write_sample(const args_t *a, const g5_covreport_t *rep, const sam_hd
     static const int default_pct[] = { 1, 10, 20, 30 };
     g5_covsample_t s;
     g5_covreport_sample(rep, &a->sex, &s);
-    char *name = sample_name(h, a->in_path);
+    char *name = sample_name(h, a->prefix);
     kstring_t path = KS_INITIALIZE;
     sample_out_t o = { a, name, &s, rep, a->nthresholds ? a->thresholds : default_pct,
                        a->nthresholds ? a->nthresholds : 4 };
@@ -622,7 +620,13 @@ int main_coverage(int argc, char *argv[])
         goto done;
     }
 
-    run_t r = { &a, &in, depth, rep, 0 };
+    run_t r = { &a, &in, depth, rep, 0, g5_depth_bytes(depth) + g5_covreport_bytes(rep) };
+    if (r.fixed > a.o.memory) {
+        g5_err(TOOL, "-m: a budget of %.1f MiB is below the %.1f MiB counting needs at least",
+               a.o.memory / 1048576.0, r.fixed / 1048576.0);
+        status = G5_EXIT_USAGE;
+        goto done;
+    }
     if (count(&r, only_tid) < 0) goto done;
     in_open = 0;
     if (g5_alnin_close(&in) < 0) {
