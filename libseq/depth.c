@@ -26,7 +26,8 @@ typedef struct far_event {
 typedef struct waiting_mate {
     hts_pos_t mate_pos;     /* where the second mate starts */
     int nblocks;
-    hts_pos_t *blocks;      /* [beg, end) pairs, 2 * nblocks values */
+    hts_pos_t *blocks;      /* [beg, end) pairs, 2 * nblocks values, then the name */
+    size_t bytes;           /* of that allocation */
 } waiting_mate_t;
 
 KHASH_MAP_INIT_STR(mate, waiting_mate_t)
@@ -72,9 +73,8 @@ g5_depth_t *g5_depth_init(int fast, g5_depth_sink sink, void *ctx)
 
 static void mate_free(g5_depth_t *d, khiter_t k)
 {
-    d->mate_bytes -= strlen(kh_key(d->mates, k)) + 1 + 2 * sizeof(hts_pos_t) * kh_val(d->mates, k).nblocks;
-    free((char *)kh_key(d->mates, k));
-    free(kh_val(d->mates, k).blocks);
+    d->mate_bytes -= kh_val(d->mates, k).bytes;
+    free(kh_val(d->mates, k).blocks);     // the key lives in the same allocation
     kh_del(mate, d->mates, k);
 }
 
@@ -237,26 +237,30 @@ static int blocks_of(g5_depth_t *d, const bam1_t *b)
     return n;
 }
 
-/* Keep the first mate's blocks until its partner arrives. */
+/* Keep the first mate's blocks until its partner arrives.  The blocks and
+ * the name share one allocation, which the table's key points into. */
 static int mate_wait(g5_depth_t *d, const bam1_t *b, int nblocks)
 {
     int absent;
-    khiter_t k = kh_get(mate, d->mates, bam_get_qname(b));
-    if (k != kh_end(d->mates)) mate_free(d, k);      // the latest record wins
-
-    size_t bytes = 2 * sizeof(hts_pos_t) * nblocks;
-    char *name = strdup(bam_get_qname(b));
-    hts_pos_t *blocks = malloc(bytes ? bytes : 1);
-    if (!name || !blocks) goto oom;
-    k = kh_put(mate, d->mates, name, &absent);
-    if (absent < 0) goto oom;
+    size_t bytes = 2 * sizeof(hts_pos_t) * nblocks, lname = b->core.l_qname;
+    char *mem = malloc(bytes + lname);
+    if (!mem) goto oom;
+    hts_pos_t *blocks = (hts_pos_t *)mem;
+    char *name = mem + bytes;
     memcpy(blocks, d->blocks, bytes);
-    kh_val(d->mates, k) = (waiting_mate_t){ b->core.mpos, nblocks, blocks };
-    d->mate_bytes += strlen(name) + 1 + bytes;
+    memcpy(name, bam_get_qname(b), lname);     // with its NUL, and padding NULs
+    khiter_t k = kh_put(mate, d->mates, name, &absent);
+    if (absent < 0) goto oom;
+    if (!absent) {      // the name waits already: the latest record wins
+        d->mate_bytes -= kh_val(d->mates, k).bytes;
+        free(kh_val(d->mates, k).blocks);
+        kh_key(d->mates, k) = name;
+    }
+    kh_val(d->mates, k) = (waiting_mate_t){ b->core.mpos, nblocks, blocks, bytes + lname };
+    d->mate_bytes += bytes + lname;
     return 0;
 oom:
-    free(name);
-    free(blocks);
+    free(mem);
     errno = ENOMEM;
     return -1;
 }
@@ -298,10 +302,13 @@ int g5_depth_add(g5_depth_t *d, const bam1_t *b)
     if (n < 0) return -1;
     const bam1_core_t *c = &b->core;
     if ((c->flag & (BAM_FPROPER_PAIR | BAM_FSUPPLEMENTARY)) == BAM_FPROPER_PAIR) {
-        khiter_t k = kh_get(mate, d->mates, bam_get_qname(b));
+        // Most records need no look-up: a first mate that reaches its
+        // partner waits, and one that does not cannot pair with anything.
+        int reaches = c->tid == c->mtid && bam_endpos(b) > c->mpos;
+        khiter_t k = kh_end(d->mates);
+        if (c->pos >= c->mpos && kh_size(d->mates)) k = kh_get(mate, d->mates, bam_get_qname(b));
         int waiting = k != kh_end(d->mates);
-        if (c->tid == c->mtid && bam_endpos(b) > c->mpos
-            && (c->pos < c->mpos || (c->pos == c->mpos && !waiting))) {
+        if (reaches && (c->pos < c->mpos || (c->pos == c->mpos && !waiting))) {
             if (mate_wait(d, b, n) < 0) return -1;
             if (kh_size(d->mates) >= d->sweep_at) mates_expire(d, c->pos);
         } else if (waiting) {

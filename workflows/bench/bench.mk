@@ -20,9 +20,9 @@ SHELL       := /bin/bash
 .SUFFIXES:
 PAIRS_SORT ?= 2000000
 
-.PHONY: all stats sort bam pairs
+.PHONY: all stats sort bam pairs coverage covbam
 
-all: stats sort
+all: stats sort coverage
 
 bam: $(WORK)/bench.bam
 pairs: $(WORK)/pairs.bam
@@ -42,3 +42,17 @@ $(WORK)/pairs.bam:
 
 sort: $(WORK)/pairs.bam
 	REPEATS=$(REPEATS) $(BENCH)/sort-bench.sh $(G5) $(WORK)/pairs.bam $(WORK)
+
+# Depth of coverage: a COV_DEPTH-x sample of 2x150 bp pairs on a 6 Mb
+# reference, and the same records under a header declaring a 250 Mb contig.
+# gen-coverage.sh writes coverage-long.bam last and skips what is there.
+COV_DEPTH ?= 30
+
+covbam: $(WORK)/coverage-long.bam
+
+$(WORK)/coverage-long.bam:
+	$(BENCH)/gen-coverage.sh $(WORK) $(COV_DEPTH)
+
+coverage: $(WORK)/coverage-long.bam
+	REPEATS=$(REPEATS) THREADS_LIST='$(THREADS_LIST)' \
+	    $(BENCH)/coverage-bench.sh $(G5) $(WORK)/coverage.bam $(WORK)/coverage-long.bam $(WORK)
