@@ -19,6 +19,8 @@ static void close_quietly(g5_alnin_t *in)
 {
     if (in->itr) hts_itr_destroy(in->itr);
     in->itr = NULL;
+    if (in->idx) hts_idx_destroy(in->idx);
+    in->idx = NULL;
     if (in->hdr) sam_hdr_destroy(in->hdr);
     if (in->fp) hts_close(in->fp);
     in->hdr = NULL;
@@ -93,14 +95,29 @@ int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
     return 0;
 }
 
+/* The index, loaded once for all the queries of the reader. */
+static int load_index(g5_alnin_t *in)
+{
+    if (in->idx) return 0;
+    if (!(in->idx = sam_index_load(in->fp, in->path)))
+        return fail(in, "no index found (a region needs an indexed file: samtools index, or g5 sort --write-index)");
+    return 0;
+}
+
 int g5_alnin_query(g5_alnin_t *in, const char *region)
 {
-    hts_idx_t *idx = sam_index_load(in->fp, in->path);
-    if (!idx) return fail(in, "no index found (a region needs an indexed file: samtools index, or g5 sort --write-index)");
-    // The iterator keeps the offsets it needs; the index can go.
-    in->itr = sam_itr_querys(idx, in->hdr, region);
-    hts_idx_destroy(idx);
-    if (!in->itr) return fail(in, "invalid region \"%s\"", region);
+    if (load_index(in) < 0) return -1;
+    if (in->itr) hts_itr_destroy(in->itr);
+    if (!(in->itr = sam_itr_querys(in->idx, in->hdr, region))) return fail(in, "invalid region \"%s\"", region);
+    return 0;
+}
+
+int g5_alnin_queryi(g5_alnin_t *in, int tid, hts_pos_t beg, hts_pos_t end)
+{
+    if (load_index(in) < 0) return -1;
+    if (in->itr) hts_itr_destroy(in->itr);
+    if (!(in->itr = sam_itr_queryi(in->idx, tid, beg, end)))
+        return fail(in, "cannot query %s:%lld-%lld", sam_hdr_tid2name(in->hdr, tid), (long long)beg + 1, (long long)end);
     return 0;
 }
 
@@ -132,6 +149,8 @@ int g5_alnin_close(g5_alnin_t *in)
     int r = 0;
     if (in->itr) hts_itr_destroy(in->itr);
     in->itr = NULL;
+    if (in->idx) hts_idx_destroy(in->idx);
+    in->idx = NULL;
     if (in->hdr) sam_hdr_destroy(in->hdr);
     if (in->fp && hts_close(in->fp) < 0) r = fail(in, "error while closing");
     in->hdr = NULL;

@@ -28,6 +28,7 @@ typedef struct g5_alnin {
     const char *path;       /**< the name it was opened as, for messages */
     const char *reference;  /**< the reference given, or NULL */
     hts_itr_t *itr;         /**< g5_alnin_query: the region's iterator, or NULL */
+    hts_idx_t *idx;         /**< the index, loaded by the first query */
     uint64_t nread;         /**< records read so far */
     char why[256];          /**< the last failure, as a phrase */
 } g5_alnin_t;
@@ -50,6 +51,13 @@ int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
  * @return 0 on success; -1 with in->why set (no index, invalid region)
  */
 int g5_alnin_query(g5_alnin_t *in, const char *region);
+
+/**
+ * The same for contig @p tid, [beg, end) 0-based; a later query replaces an
+ * earlier one (the index is loaded once).
+ * @return 0 on success; -1 with in->why set
+ */
+int g5_alnin_queryi(g5_alnin_t *in, int tid, hts_pos_t beg, hts_pos_t end);
 
 /**
  * Read the next record (of the region, after g5_alnin_query).

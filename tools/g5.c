@@ -17,6 +17,7 @@ int main_merge(int argc, char *argv[]);
 int main_markdup(int argc, char *argv[]);
 int main_stats(int argc, char *argv[]);
 int main_coverage(int argc, char *argv[]);
+int main_call(int argc, char *argv[]);
 
 typedef struct {
     const char *name;
@@ -30,6 +31,7 @@ static const g5_cmd_t commands[] = {
     { "markdup", main_markdup, "mark duplicates as Picard MarkDuplicates does, with its metrics" },
     { "stats", main_stats, "alignment statistics: flagstat and samtools-stats SN numbers" },
     { "coverage", main_coverage, "depth of coverage with mosdepth's outputs, and inferred sex" },
+    { "call", main_call, "call SNVs jointly from indexed BAM/CRAM files, one sample each" },
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 

@@ -1,0 +1,644 @@
+/*
+ * call.c -- g5 call: SNVs from one or many coordinate-sorted, indexed
+ * BAM/CRAM files (one sample each), called jointly, as VCF/BCF.
+ *
+ * libseq/pileup walks the files column by column (filters, BAQ, mate
+ * overlaps); this file picks the candidate alleles of a column, asks
+ * libseq/gl for likelihoods and genotypes, and writes the variant sites
+ * through libseq/vcfout.  The genome is cut into fixed chunks; with -@ N,
+ * N worker threads call chunks side by side, each with its own readers, and
+ * the chunks are written in genome order, so the output does not depend on
+ * the number of threads.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+
+#include "alnio.h"
+#include "cli.h"
+#include "gl.h"
+#include "out.h"
+#include "pileup.h"
+#include "progress.h"
+#include "vcfout.h"
+
+static const char TOOL[] = "call";
+
+/* Chunks are fixed, whatever the thread count: the output depends on them
+ * only through max-depth sampling, and so never on -@. */
+#define CHUNK ((hts_pos_t)1 << 20)
+
+typedef struct args {
+    g5_opts_t o;
+    g5_plp_opts_t plp;
+    char **inputs;
+    int ninputs;
+    int ploidy;
+    double theta;
+    int min_alt;            /* reads showing an allele, over all samples, for it to be tried */
+    int help;
+    char *cmdline;
+} args_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+        "Usage: g5 call -f REF.fa [options] IN.{bam,cram}...\n"
+        "\n"
+        "Call SNVs from coordinate-sorted, indexed alignment files (one sample each),\n"
+        "jointly across the samples, and write the variant sites as VCF/BCF with\n"
+        "GT, GQ, DP, AD and PL per sample.\n"
+        "\n"
+        "Reads and bases:\n"
+        "  -Q, --mapq INT          skip records with mapping quality below INT [0]\n"
+        "      --min-baseq INT     skip bases below this quality [13]\n"
+        "      --no-baq            keep base qualities as they are (no BAQ)\n"
+        "  -d, --max-depth INT     reads per file and position kept at most [250]\n"
+        "\n"
+        "Model:\n"
+        "      --ploidy 1|2        ploidy of every sample [2]\n"
+        "      --theta FLOAT       expected heterozygosity, the prior of a variant [0.001]\n"
+        "      --min-alt INT       reads an allele needs, over all samples, to be tried [2]\n"
+        "\n"
+        "Common options:\n");
+    g5_opts_help(fp, "@oOfrwPvph");
+    fprintf(fp, "\nSee g5-call(1).\n");
+}
+
+enum { OPT_MIN_BASEQ = G5_OPT_TOOL_BASE, OPT_NO_BAQ, OPT_PLOIDY, OPT_THETA, OPT_MIN_ALT };
+
+static int parse_args(args_t *a, int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        G5_OPTS_LONG,
+        {"mapq", required_argument, NULL, 'Q'},
+        {"min-baseq", required_argument, NULL, OPT_MIN_BASEQ},
+        {"no-baq", no_argument, NULL, OPT_NO_BAQ},
+        {"max-depth", required_argument, NULL, 'd'},
+        {"ploidy", required_argument, NULL, OPT_PLOIDY},
+        {"theta", required_argument, NULL, OPT_THETA},
+        {"min-alt", required_argument, NULL, OPT_MIN_ALT},
+        {NULL, 0, NULL, 0}
+    };
+    int c, r;
+    long v;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":@:o:O:f:r:Q:d:h", longopts, NULL)) >= 0) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            a->help = 1;
+            return G5_EXIT_OK;
+        case 'Q':
+            if (g5_parse_long(optarg, 0, 255, &v) < 0)
+                return g5_usage_error(TOOL, "-Q wants a mapping quality 0-255, not \"%s\"", optarg);
+            a->plp.min_mapq = (int)v;
+            break;
+        case OPT_MIN_BASEQ:
+            if (g5_parse_long(optarg, 0, 93, &v) < 0)
+                return g5_usage_error(TOOL, "--min-baseq wants a base quality 0-93, not \"%s\"", optarg);
+            a->plp.min_baseq = (int)v;
+            break;
+        case OPT_NO_BAQ: a->plp.baq = 0; break;
+        case 'd':
+            if (g5_parse_long(optarg, 1, INT32_MAX, &v) < 0)
+                return g5_usage_error(TOOL, "-d wants a positive depth, not \"%s\"", optarg);
+            a->plp.max_depth = (int)v;
+            break;
+        case OPT_PLOIDY:
+            if (g5_parse_long(optarg, 1, 2, &v) < 0) return g5_usage_error(TOOL, "--ploidy is 1 or 2, not \"%s\"", optarg);
+            a->ploidy = (int)v;
+            break;
+        case OPT_THETA:
+            if (g5_parse_double(optarg, 1e-9, 0.5, &a->theta) < 0)
+                return g5_usage_error(TOOL, "--theta wants a probability in (0, 0.5], not \"%s\"", optarg);
+            break;
+        case OPT_MIN_ALT:
+            if (g5_parse_long(optarg, 1, INT32_MAX, &v) < 0)
+                return g5_usage_error(TOOL, "--min-alt wants a positive count, not \"%s\"", optarg);
+            a->min_alt = (int)v;
+            break;
+        default:
+            if ((r = g5_opts_other(&a->o, c, argv, "@oOfrwPvp")) != G5_EXIT_OK) return r;
+        }
+    }
+    if (argc == 1) {
+        usage(stderr);
+        return G5_EXIT_USAGE;
+    }
+    if (!a->o.reference) return g5_usage_error(TOOL, "the reference is needed: -f REF.fa");
+    if (optind == argc) return g5_usage_error(TOOL, "no input file");
+    a->inputs = argv + optind;
+    a->ninputs = argc - optind;
+    return G5_EXIT_OK;
+}
+
+/* --- calling one column ------------------------------------------------- */
+
+/* What one worker keeps between columns. */
+typedef struct caller {
+    const args_t *a;
+    bcf_hdr_t *hdr;
+    int ns;
+    int8_t *obs;            /* per sample, its observations: allele or base */
+    uint8_t *qual;
+    int *nobs, *cap;        /* per sample: count, and room in its stretch */
+    int8_t **obs_of;        /* per sample, start of its stretch in obs */
+    uint8_t **qual_of;
+    size_t mobs;
+    int8_t *aobs;           /* one sample's observations as allele indices */
+    double *gl;             /* per sample, G5_GL_MAX_ALLELES*(+1)/2 values */
+    const double **glp;
+    int *ploidy, *gt, *gq, *dp, *ad, *pl, *gtv;
+} caller_t;
+
+#define MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
+
+static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
+{
+    memset(k, 0, sizeof *k);
+    k->a = a;
+    k->hdr = hdr;
+    k->ns = ns;
+    k->nobs = calloc(ns, sizeof *k->nobs);
+    k->obs_of = calloc(ns, sizeof *k->obs_of);
+    k->qual_of = calloc(ns, sizeof *k->qual_of);
+    k->cap = calloc(ns, sizeof *k->cap);
+    k->gl = calloc((size_t)ns * MAX_GT, sizeof *k->gl);
+    k->glp = calloc(ns, sizeof *k->glp);
+    k->ploidy = calloc(ns, sizeof *k->ploidy);
+    k->gt = calloc(ns, sizeof *k->gt);
+    k->gq = calloc(ns, sizeof *k->gq);
+    k->dp = calloc(ns, sizeof *k->dp);
+    k->ad = calloc((size_t)ns * G5_GL_MAX_ALLELES, sizeof *k->ad);
+    k->pl = calloc((size_t)ns * MAX_GT, sizeof *k->pl);
+    k->gtv = calloc((size_t)ns * 2, sizeof *k->gtv);
+    if (!k->nobs || !k->obs_of || !k->qual_of || !k->cap || !k->gl || !k->glp || !k->ploidy || !k->gt
+        || !k->gq || !k->dp || !k->ad || !k->pl || !k->gtv)
+        return -1;
+    for (int i = 0; i < ns; i++) k->ploidy[i] = a->ploidy;
+    return 0;
+}
+
+static void caller_free(caller_t *k)
+{
+    free(k->obs); free(k->aobs); free(k->qual); free(k->nobs); free(k->obs_of); free(k->qual_of); free(k->cap);
+    free(k->gl); free(k->glp); free(k->ploidy); free(k->gt); free(k->gq); free(k->dp);
+    free(k->ad); free(k->pl); free(k->gtv);
+}
+
+/* Gather the usable bases of every sample: 0-3 for A C G T. */
+static int gather(caller_t *k, const g5_plp_col_t *col, int *count)
+{
+    size_t total = 0;
+    for (int i = 0; i < k->ns; i++) total += col->n[i];
+    if (total > k->mobs) {
+        size_t m = total + 1024;
+        int8_t *o = realloc(k->obs, m), *x = o ? realloc(k->aobs, m) : NULL;
+        uint8_t *q = x ? realloc(k->qual, m) : NULL;
+        if (o) k->obs = o;
+        if (x) k->aobs = x;
+        if (!q) return -1;
+        k->qual = q;
+        k->mobs = m;
+    }
+    size_t at = 0;
+    for (int i = 0; i < k->ns; i++) {
+        k->obs_of[i] = k->obs + at;
+        k->qual_of[i] = k->qual + at;
+        int n = 0;
+        for (int j = 0; j < col->n[i]; j++) {
+            const bam_pileup1_t *p = &col->reads[i][j];
+            if (p->is_del || p->is_refskip) continue;
+            int base = seq_nt16_int[bam_seqi(bam_get_seq(p->b), p->qpos)];
+            int q = bam_get_qual(p->b)[p->qpos];
+            if (base > 3 || q < k->a->plp.min_baseq) continue;
+            if (q > p->b->core.qual) q = p->b->core.qual;      // a base is no surer than its read's place
+            k->obs_of[i][n] = (int8_t)base;
+            k->qual_of[i][n] = (uint8_t)q;
+            count[base]++;
+            n++;
+        }
+        k->nobs[i] = n;
+        at += n;
+    }
+    return 0;
+}
+
+/* Likelihoods and calls for the alleles @p al (bases); @return 1 if some
+ * sample carries an alternate allele. */
+static int genotype(caller_t *k, const int *al, int nal, double *qual)
+{
+    int8_t map[4] = { -1, -1, -1, -1 };
+    for (int a = 0; a < nal; a++) map[al[a]] = (int8_t)a;
+    int variant = 0;
+    for (int i = 0; i < k->ns; i++) {
+        k->glp[i] = NULL;
+        if (!k->nobs[i]) continue;
+        for (int j = 0; j < k->nobs[i]; j++) k->aobs[j] = map[(int)k->obs_of[i][j]];
+        g5_gl_bases(k->aobs, k->qual_of[i], k->nobs[i], nal, k->ploidy[i], k->gl + (size_t)i * MAX_GT);
+        k->glp[i] = k->gl + (size_t)i * MAX_GT;
+    }
+    g5_gl_call(k->ns, k->glp, k->ploidy, nal, k->a->theta, k->gt, k->gq, qual);
+    for (int i = 0; i < k->ns; i++) {
+        variant |= k->gt[i] > 0;
+        if (k->gt[i] < 0) k->gq[i] = bcf_int32_missing;     // no data: no quality either
+    }
+    return variant;
+}
+
+/* Call a column; @return 1 with @p rec filled when it is a variant site,
+ * 0 when not, -1 on ENOMEM. */
+static int call_column(caller_t *k, int tid, const g5_plp_col_t *col, bcf1_t *rec)
+{
+    static const char BASES[] = "ACGT";
+    int ref = col->ref == 'A' ? 0 : col->ref == 'C' ? 1 : col->ref == 'G' ? 2 : col->ref == 'T' ? 3 : -1;
+    if (ref < 0) return 0;
+    int count[4] = { 0 };
+    if (gather(k, col, count) < 0) return -1;
+
+    // candidate alleles: the reference, then the others by read count
+    int al[G5_GL_MAX_ALLELES] = { ref }, nal = 1;
+    for (;;) {
+        int best = -1;
+        for (int b = 0; b < 4; b++) {
+            int used = 0;
+            for (int a = 0; a < nal; a++) used |= al[a] == b;
+            if (!used && count[b] >= k->a->min_alt && (best < 0 || count[b] > count[best])) best = b;
+        }
+        if (best < 0 || nal == G5_GL_MAX_ALLELES) break;
+        al[nal++] = best;
+    }
+    if (nal == 1) return 0;
+
+    double qual;
+    if (!genotype(k, al, nal, &qual)) return 0;
+    // keep only the alternate alleles some genotype carries, and redo
+    int carried[G5_GL_MAX_ALLELES] = { 1 }, keep = 1;
+    for (int i = 0; i < k->ns; i++) {
+        if (k->gt[i] < 0) continue;
+        int g[2];
+        g5_gl_alleles(k->gt[i], k->ploidy[i], g);
+        carried[g[0]] = 1;
+        if (k->ploidy[i] == 2) carried[g[1]] = 1;
+    }
+    int kept[G5_GL_MAX_ALLELES];
+    for (int a = 0, n = 0; a < nal; a++) if (carried[a]) kept[n++] = al[a], keep = n;
+    if (keep < nal) {
+        memcpy(al, kept, keep * sizeof *al);
+        nal = keep;
+        if (!genotype(k, al, nal, &qual)) return 0;
+    }
+
+    // the record
+    bcf_clear(rec);
+    rec->rid = tid;
+    rec->pos = col->pos;
+    char alleles[2 * G5_GL_MAX_ALLELES];
+    for (int a = 0; a < nal; a++) {
+        alleles[2 * a] = BASES[al[a]];
+        alleles[2 * a + 1] = a + 1 < nal ? ',' : '\0';
+    }
+    if (bcf_update_alleles_str(k->hdr, rec, alleles) < 0) return -1;
+    rec->qual = (float)(round(qual * 100) / 100);
+    int maxg = 0, dp_total = 0;
+    for (int i = 0; i < k->ns; i++) {
+        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
+        if (ng > maxg) maxg = ng;
+    }
+    for (int i = 0; i < k->ns; i++) {
+        int *ad = k->ad + (size_t)i * nal, *pl = k->pl + (size_t)i * maxg, *gtv = k->gtv + (size_t)i * 2;
+        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
+        for (int a = 0; a < nal; a++) ad[a] = 0;
+        for (int j = 0; j < k->nobs[i]; j++)
+            for (int a = 0; a < nal; a++) ad[a] += k->obs_of[i][j] == al[a];
+        k->dp[i] = k->nobs[i];
+        dp_total += k->nobs[i];
+        if (k->gt[i] < 0) {
+            gtv[0] = bcf_gt_missing;
+            gtv[1] = k->ploidy[i] == 2 ? bcf_gt_missing : bcf_int32_vector_end;
+            pl[0] = bcf_int32_missing;
+            for (int g = 1; g < maxg; g++) pl[g] = bcf_int32_vector_end;
+            continue;
+        }
+        int g2[2];
+        g5_gl_alleles(k->gt[i], k->ploidy[i], g2);
+        gtv[0] = bcf_gt_unphased(g2[0]);
+        gtv[1] = k->ploidy[i] == 2 ? bcf_gt_unphased(g2[1]) : bcf_int32_vector_end;
+        const double *gl = k->glp[i];
+        double m = gl[0];
+        for (int g = 1; g < ng; g++) if (gl[g] > m) m = gl[g];
+        for (int g = 0; g < maxg; g++) pl[g] = g < ng ? (int)lround(-10 * (gl[g] - m)) : bcf_int32_vector_end;
+    }
+    if (bcf_update_info_int32(k->hdr, rec, "DP", &dp_total, 1) < 0
+        || bcf_update_genotypes(k->hdr, rec, k->gtv, k->ns * 2) < 0
+        || bcf_update_format_int32(k->hdr, rec, "GQ", k->gq, k->ns) < 0
+        || bcf_update_format_int32(k->hdr, rec, "DP", k->dp, k->ns) < 0
+        || bcf_update_format_int32(k->hdr, rec, "AD", k->ad, k->ns * nal) < 0
+        || bcf_update_format_int32(k->hdr, rec, "PL", k->pl, k->ns * maxg) < 0)
+        return -1;
+    return 1;
+}
+
+/* --- the header --------------------------------------------------------- */
+
+static bcf_hdr_t *make_header(const args_t *a, const g5_plp_t *p)
+{
+    bcf_hdr_t *h = bcf_hdr_init("w");
+    if (!h) return NULL;
+    const sam_hdr_t *sh = g5_plp_header(p);
+    kstring_t s = KS_INITIALIZE;
+    int r = 0;
+    for (int t = 0; t < sam_hdr_nref(sh) && r == 0; t++) {
+        s.l = 0;
+        ksprintf(&s, "##contig=<ID=%s,length=%lld>", sam_hdr_tid2name(sh, t), (long long)sam_hdr_tid2len(sh, t));
+        r = bcf_hdr_append(h, s.s);
+    }
+    s.l = 0;
+    ksprintf(&s, "##reference=file://%s", a->o.reference);
+    if (r == 0) r = bcf_hdr_append(h, s.s);
+    static const char *const lines[] = {
+        "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Bases used at the site, all samples\">",
+        "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
+        "##FORMAT=<ID=GQ,Number=1,Type=Integer,Description=\"Genotype quality: phred probability that GT is wrong, at most 99\">",
+        "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Bases used: reads passing the filters, base quality at least --min-baseq\">",
+        "##FORMAT=<ID=AD,Number=R,Type=Integer,Description=\"Bases showing each allele\">",
+        "##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype likelihoods, the best at 0\">",
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof *lines && r == 0; i++) r = bcf_hdr_append(h, lines[i]);
+    for (int i = 0; i < a->ninputs && r == 0; i++) r = bcf_hdr_add_sample(h, g5_plp_sample(p, i));
+    free(s.s);
+    if (r != 0 || bcf_hdr_sync(h) < 0 || (!a->o.no_pg && g5_prov_vcf(h, TOOL, a->cmdline) < 0)) {
+        bcf_hdr_destroy(h);
+        return NULL;
+    }
+    return h;
+}
+
+/* --- chunks and workers ------------------------------------------------- */
+
+typedef struct chunk {
+    int tid;
+    hts_pos_t beg, end;
+    bcf1_t **recs;          /* its variant sites, once called */
+    size_t nrecs, mrecs;
+    int done, failed;
+} chunk_t;
+
+typedef struct job {
+    const args_t *a;
+    bcf_hdr_t *hdr;
+    chunk_t *chunks;
+    size_t nchunks;
+    size_t next;            /* next chunk to take */
+    size_t written;         /* chunks written so far */
+    size_t window;          /* chunks allowed ahead of the writer */
+    int stop;               /* a failure: everyone stops */
+    char why[600];
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+} job_t;
+
+static int call_chunk(job_t *j, g5_plp_t *p, caller_t *k, chunk_t *c)
+{
+    if (g5_plp_region(p, c->tid, c->beg, c->end) < 0) return -1;
+    g5_plp_col_t col;
+    bcf1_t *rec = NULL;
+    int r;
+    while ((r = g5_plp_next(p, &col)) > 0) {
+        if (!rec && !(rec = bcf_init())) return -1;
+        int v = call_column(k, c->tid, &col, rec);
+        if (v < 0) return -1;
+        if (!v) continue;
+        if (c->nrecs == c->mrecs) {
+            size_t m = c->mrecs ? 2 * c->mrecs : 64;
+            bcf1_t **x = realloc(c->recs, m * sizeof *x);
+            if (!x) return -1;
+            c->recs = x;
+            c->mrecs = m;
+        }
+        c->recs[c->nrecs++] = rec;
+        rec = NULL;
+    }
+    if (rec) bcf_destroy(rec);
+    (void)j;
+    return r < 0 ? -1 : 0;
+}
+
+static void job_fail(job_t *j, const char *why)
+{
+    pthread_mutex_lock(&j->lock);
+    if (!j->stop) snprintf(j->why, sizeof j->why, "%s", why);
+    j->stop = 1;
+    pthread_cond_broadcast(&j->changed);
+    pthread_mutex_unlock(&j->lock);
+}
+
+static void *worker(void *arg)
+{
+    job_t *j = arg;
+    char why[600];
+    g5_plp_t *p = g5_plp_open(j->a->ninputs, j->a->inputs, j->a->o.reference, &j->a->plp, why, sizeof why);
+    caller_t k;
+    int kinit = p ? caller_init(&k, j->a, j->hdr, j->a->ninputs) : -1;
+    if (!p || kinit < 0) {
+        job_fail(j, p ? "out of memory" : why);
+        if (p) caller_free(&k);
+        g5_plp_close(p);
+        return NULL;
+    }
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        while (!j->stop && j->next < j->nchunks && j->next >= j->written + j->window)
+            pthread_cond_wait(&j->changed, &j->lock);
+        if (j->stop || j->next >= j->nchunks) {
+            pthread_mutex_unlock(&j->lock);
+            break;
+        }
+        chunk_t *c = &j->chunks[j->next++];
+        pthread_mutex_unlock(&j->lock);
+
+        if (call_chunk(j, p, &k, c) < 0) {
+            job_fail(j, *g5_plp_why(p) ? g5_plp_why(p) : "out of memory");
+            break;
+        }
+        pthread_mutex_lock(&j->lock);
+        c->done = 1;
+        pthread_cond_broadcast(&j->changed);
+        pthread_mutex_unlock(&j->lock);
+    }
+    caller_free(&k);
+    g5_plp_close(p);
+    return NULL;
+}
+
+/* Cut the regions to call into chunks: -r, or every contig. */
+static int make_chunks(job_t *j, const sam_hdr_t *sh, const char *region, char *why, size_t nwhy)
+{
+    int tid_beg = 0, tid_end = sam_hdr_nref(sh);
+    hts_pos_t rbeg = 0, rend = HTS_POS_MAX;
+    if (region) {
+        int tid;
+        if (!sam_parse_region((sam_hdr_t *)sh, region, &tid, &rbeg, &rend, 0) || tid < 0) {
+            snprintf(why, nwhy, "invalid region \"%s\" (not a contig of the input files?)", region);
+            return -1;
+        }
+        tid_beg = tid;
+        tid_end = tid + 1;
+    }
+    size_t m = 0;
+    for (int t = tid_beg; t < tid_end; t++) {
+        hts_pos_t len = sam_hdr_tid2len(sh, t), end = rend < len ? rend : len;
+        for (hts_pos_t b = rbeg; b < end; b += CHUNK) {
+            if (j->nchunks == m) {
+                m = m ? 2 * m : 64;
+                chunk_t *x = realloc(j->chunks, m * sizeof *x);
+                if (!x) return snprintf(why, nwhy, "out of memory"), -1;
+                j->chunks = x;
+            }
+            j->chunks[j->nchunks++] = (chunk_t){ t, b, b + CHUNK < end ? b + CHUNK : end, NULL, 0, 0, 0, 0 };
+        }
+    }
+    return 0;
+}
+
+/* --- main --------------------------------------------------------------- */
+
+int main_call(int argc, char *argv[])
+{
+    args_t a;
+    memset(&a, 0, sizeof a);
+    g5_opts_init(&a.o, TOOL);
+    a.plp = (g5_plp_opts_t)G5_PLP_OPTS_DEFAULT;
+    a.ploidy = 2;
+    a.theta = 1e-3;
+    a.min_alt = 2;
+
+    htsThreadPool pool = { NULL, 0 };
+    g5_plp_t *p = NULL;
+    bcf_hdr_t *hdr = NULL;
+    g5_vcfout_t out;
+    int out_open = 0;
+    job_t j;
+    memset(&j, 0, sizeof j);
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.changed, NULL);
+    pthread_t *threads = NULL;
+    int nthreads = 0;
+    char why[600];
+    int status = parse_args(&a, argc, argv);
+    if (status != G5_EXIT_OK || a.help) goto done;
+    status = G5_EXIT_DATA;
+
+    if (!(a.cmdline = g5_cmdline(argc, argv))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    // The main thread's own readers check the files and give the header.
+    if (!(p = g5_plp_open(a.ninputs, a.inputs, a.o.reference, &a.plp, why, sizeof why))) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    if (!(hdr = make_header(&a, p))) {
+        g5_err(TOOL, "cannot make the VCF header (odd contig or sample names?)");
+        goto done;
+    }
+    if (make_chunks(&j, g5_plp_header(p), a.o.region, why, sizeof why) < 0) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    if (g5_pool_init(&pool, a.o.threads > 1 ? 1 : 0) < 0) {
+        g5_err_errno(TOOL, "cannot start threads");
+        goto done;
+    }
+    if (g5_vcfout_open(&out, a.o.out, a.o.out_fmt, &pool, a.o.write_index) < 0) {
+        int usage = errno == EINVAL;
+        g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
+        status = usage ? G5_EXIT_USAGE : G5_EXIT_DATA;
+        goto done;
+    }
+    out_open = 1;
+    if (g5_vcfout_header(&out, hdr) < 0) {
+        g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
+        goto done;
+    }
+
+    j.a = &a;
+    j.hdr = hdr;
+    nthreads = a.o.threads > 0 ? a.o.threads : 1;
+    j.window = 4 * (size_t)nthreads;
+    if (!(threads = calloc(nthreads, sizeof *threads))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i < nthreads; i++)
+        if (pthread_create(&threads[i], NULL, worker, &j) != 0) {
+            job_fail(&j, "cannot start a thread");
+            nthreads = i;
+            break;
+        }
+
+    // Write the chunks in genome order as they are done.
+    g5_progress_t progress;
+    g5_progress_start(&progress, TOOL, "chunks", a.o.progress, j.nchunks);
+    int write_failed = 0;
+    for (size_t i = 0; i < j.nchunks; i++) {
+        pthread_mutex_lock(&j.lock);
+        while (!j.stop && !j.chunks[i].done) pthread_cond_wait(&j.changed, &j.lock);
+        int stop = j.stop;
+        pthread_mutex_unlock(&j.lock);
+        if (stop) break;
+        chunk_t *c = &j.chunks[i];
+        for (size_t r = 0; r < c->nrecs && !write_failed; r++)
+            if (g5_vcfout_write(&out, hdr, c->recs[r]) < 0) write_failed = 1;
+        for (size_t r = 0; r < c->nrecs; r++) bcf_destroy(c->recs[r]);
+        free(c->recs);
+        c->recs = NULL;
+        c->nrecs = 0;
+        if (write_failed) {
+            job_fail(&j, out.why);
+            break;
+        }
+        pthread_mutex_lock(&j.lock);
+        j.written = i + 1;
+        pthread_cond_broadcast(&j.changed);
+        pthread_mutex_unlock(&j.lock);
+        g5_progress_add(&progress, 1);
+    }
+    g5_progress_done(&progress);
+    for (int i = 0; i < nthreads; i++) pthread_join(threads[i], NULL);
+    if (j.stop) {
+        if (write_failed) g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
+        else g5_err(TOOL, "%s", j.why);
+        goto done;
+    }
+    out_open = 0;
+    if (g5_vcfout_commit(&out) < 0) {
+        g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
+        goto done;
+    }
+    status = G5_EXIT_OK;
+
+done:
+    if (out_open) g5_vcfout_abort(&out);
+    for (size_t i = 0; i < j.nchunks; i++) {
+        for (size_t r = 0; r < j.chunks[i].nrecs; r++) bcf_destroy(j.chunks[i].recs[r]);
+        free(j.chunks[i].recs);
+    }
+    free(j.chunks);
+    free(threads);
+    pthread_mutex_destroy(&j.lock);
+    pthread_cond_destroy(&j.changed);
+    if (hdr) bcf_hdr_destroy(hdr);
+    g5_plp_close(p);
+    g5_pool_destroy(&pool);
+    free(a.cmdline);
+    return g5_finish(TOOL, status);
+}
