@@ -43,6 +43,22 @@ void g5_gl_bases(const int8_t *obs, const uint8_t *qual, int n, int nal, int plo
     }
 }
 
+void g5_gl_reads(const double *lk, int n, int nal, int ploidy, double *gl)
+{
+    int ng = g5_gl_ngenotypes(nal, ploidy);
+    for (int g = 0; g < ng; g++) {
+        int a[2];
+        g5_gl_alleles(g, ploidy, a);
+        if (ploidy == 1) a[1] = a[0];
+        gl[g] = 0;
+        for (int r = 0; r < n; r++) {
+            // log10(0.5 * 10^x + 0.5 * 10^y), without leaving the log scale
+            double x = lk[r * nal + a[0]], y = lk[r * nal + a[1]], hi = x > y ? x : y, lo = x > y ? y : x;
+            gl[g] += hi + log10(0.5 + 0.5 * pow(10.0, lo - hi));
+        }
+    }
+}
+
 /* Prior of each genotype: 1 for homozygous reference, theta for each
  * reference/alternate heterozygote, theta/2 for an alternate homozygote,
  * theta^2 for two different alternates (haploid: theta per alternate). */

@@ -47,6 +47,17 @@ void g5_gl_alleles(int g, int ploidy, int *a);
 void g5_gl_bases(const int8_t *obs, const uint8_t *qual, int n, int nal, int ploidy, double *gl);
 
 /**
+ * Log10 likelihood of every genotype from per-read allele likelihoods (the
+ * indel model: a read realigned to each allele's haplotype).
+ * @param lk      n x nal values: log10 P(read r | allele a) at lk[r * nal + a]
+ * @param n       reads
+ * @param nal     alleles
+ * @param ploidy  1 or 2
+ * @param gl      out: g5_gl_ngenotypes(nal, ploidy) values
+ */
+void g5_gl_reads(const double *lk, int n, int nal, int ploidy, double *gl);
+
+/**
  * Call genotypes at a site.
  * @param ns      samples
  * @param gl      per sample, its log10 likelihoods (NULL: no data)

@@ -34,6 +34,10 @@ struct g5_plp {
     char *seq;              /* its sequence, uppercase */
     hts_pos_t seq_len;
 
+    g5_plp_indel_t *indels; /* the region's indels, sorted by anchor */
+    size_t nindels, mindels;
+    size_t next_indel;      /* the first not behind the columns */
+
     bam_mplp_t iter;
     hts_pos_t beg, end;     /* the region */
     const bam_pileup1_t **plp;
@@ -237,17 +241,91 @@ static int cmp_pos(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* BAQ is what costs most in calling, and it only changes qualities where a
- * gap could have been placed differently: so a first pass over the region
- * finds every indel the reads of a file show, and BAQ is computed for that
- * file's reads within NEAR_INDEL of one (reads misplaced around an indel
- * come from the samples that carry it). */
+/* Move an indel to its leftmost equivalent place: while the base before it
+ * equals the last base it inserts or deletes, the same sequence results
+ * with the indel one base to the left (bcftools norm's rule). */
+static void left_align(const char *ref, g5_plp_indel_t *x)
+{
+    while (x->anchor > 0) {
+        char before = ref[x->anchor];
+        if (x->len < 0) {
+            if (ref[x->anchor - x->len] != before) break;   // last deleted base
+        } else {
+            if (x->ins[x->len - 1] != before) break;
+            memmove(x->ins + 1, x->ins, x->len - 1);
+            x->ins[0] = before;
+        }
+        x->anchor--;
+    }
+}
+
+static int cmp_indel(const void *a, const void *b)
+{
+    const g5_plp_indel_t *x = a, *y = b;
+    if (x->anchor != y->anchor) return x->anchor < y->anchor ? -1 : 1;
+    if (x->len != y->len) return x->len < y->len ? -1 : 1;
+    return strcmp(x->ins, y->ins);
+}
+
+static int add_indel(g5_plp_t *p, const g5_plp_indel_t *x)
+{
+    if (p->nindels == p->mindels) {
+        size_t m = p->mindels ? 2 * p->mindels : 256;
+        g5_plp_indel_t *y = realloc(p->indels, m * sizeof *y);
+        if (!y) return -1;
+        p->indels = y;
+        p->mindels = m;
+    }
+    p->indels[p->nindels++] = *x;
+    return 0;
+}
+
+/* Record the indels of read @p b: left-aligned into p->indels, and their
+ * raw positions into @p at (for the BAQ windows). */
+static int read_indels(g5_plp_t *p, const bam1_t *b, hts_pos_t **at, size_t *n, size_t *m)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    const uint8_t *seq = bam_get_seq(b);
+    hts_pos_t pos = b->core.pos;
+    int qpos = 0;
+    for (uint32_t k = 0; k < b->core.n_cigar; k++) {
+        int op = bam_cigar_op(cig[k]), len = bam_cigar_oplen(cig[k]);
+        if ((op == BAM_CINS || op == BAM_CDEL) && pos > 0 && k > 0) {
+            if (*n == *m) {
+                *m = *m ? 2 * *m : 256;
+                hts_pos_t *x = realloc(*at, *m * sizeof *x);
+                if (!x) return -1;
+                *at = x;
+            }
+            (*at)[(*n)++] = pos;
+            g5_plp_indel_t x = { pos - 1, op == BAM_CINS ? len : -len, "", 1 };
+            int ok = len <= G5_PLP_MAX_INDEL && pos + (op == BAM_CDEL ? len : 0) <= p->seq_len;
+            for (int i = 0; ok && op == BAM_CINS && i < len; i++)
+                if ((x.ins[i] = seq_nt16_str[bam_seqi(seq, qpos + i)]) == 'N') ok = 0;
+            if (ok) {
+                left_align(p->seq, &x);
+                if (add_indel(p, &x) < 0) return -1;
+            }
+        }
+        if (bam_cigar_type(op) & 1) qpos += len;
+        if (bam_cigar_type(op) & 2) pos += len;
+    }
+    return 0;
+}
+
+/* The first pass over a region.  It finds every indel the reads show: the
+ * candidates the columns will report, and -- BAQ being what costs most in
+ * calling, while it changes qualities only where a gap could have been placed
+ * differently -- where BAQ is needed: a file's reads within NEAR_INDEL of
+ * one of that file's indels (reads misplaced around an indel come from the
+ * samples that carry it). */
 static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
 {
     hts_pos_t *at = NULL;
     size_t m = 0;
     bam1_t *b = bam_init1();
     int ret = b ? 0 : -1;
+    p->nindels = p->next_indel = 0;
     for (int i = 0; i < p->n && ret == 0; i++) {
         reader_t *r = &p->r[i];
         size_t n = 0;
@@ -259,26 +337,11 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
         while ((got = g5_alnin_next(&r->in, b)) > 0) {
             const bam1_core_t *c = &b->core;
             if ((c->flag & p->o.exclude) || c->qual < p->o.min_mapq) continue;
-            const uint32_t *cig = bam_get_cigar(b);
-            hts_pos_t pos = c->pos;
-            for (uint32_t k = 0; k < c->n_cigar; k++) {
-                int op = bam_cigar_op(cig[k]);
-                if (op == BAM_CINS || op == BAM_CDEL) {
-                    if (n == m) {
-                        m = m ? 2 * m : 256;
-                        hts_pos_t *x = realloc(at, m * sizeof *x);
-                        if (!x) { ret = -1; break; }
-                        at = x;
-                    }
-                    at[n++] = pos;
-                }
-                if (bam_cigar_type(op) & 2) pos += bam_cigar_oplen(cig[k]);
-            }
-            if (ret < 0) break;
+            if ((ret = read_indels(p, b, &at, &n, &m)) < 0) break;
         }
         if (got < 0) ret = fail(p, "cannot read \"%s\": %s", r->in.path, r->in.why);
         r->nnear = 0;
-        if (ret == 0) {
+        if (ret == 0 && p->o.baq) {
             if (n) qsort(at, n, sizeof *at, cmp_pos);
             for (size_t k = 0; k < n && ret == 0; k++)
                 if (k == 0 || at[k] != at[k - 1]) ret = add_window(r, at[k] - NEAR_INDEL, at[k] + NEAR_INDEL);
@@ -286,6 +349,15 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
     }
     bam_destroy1(b);
     free(at);
+    if (ret == 0 && p->nindels) {      // one entry per distinct indel, with its read count
+        qsort(p->indels, p->nindels, sizeof *p->indels, cmp_indel);
+        size_t u = 0;
+        for (size_t k = 0; k < p->nindels; k++) {
+            if (u && cmp_indel(&p->indels[u - 1], &p->indels[k]) == 0) p->indels[u - 1].reads++;
+            else p->indels[u++] = p->indels[k];
+        }
+        p->nindels = u;
+    }
     if (ret < 0 && !*p->why) fail(p, "out of memory");
     return ret;
 }
@@ -296,7 +368,7 @@ int g5_plp_region(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
     p->iter = NULL;
     p->why[0] = '\0';
     if (load_contig(p, tid) < 0) return -1;
-    if (p->o.baq && find_indels(p, tid, beg, end) < 0) return -1;
+    if (find_indels(p, tid, beg, end) < 0) return -1;
     for (int i = 0; i < p->n; i++)
         if (g5_alnin_queryi(&p->r[i].in, tid, beg, end) < 0)
             return fail(p, "cannot read \"%s\": %s", p->r[i].in.path, p->r[i].in.why);
@@ -325,6 +397,11 @@ int g5_plp_next(g5_plp_t *p, g5_plp_col_t *col)
         col->ref = pos < p->seq_len ? p->seq[pos] : 'N';
         col->n = p->nplp;
         col->reads = p->plp;
+        while (p->next_indel < p->nindels && p->indels[p->next_indel].anchor < pos) p->next_indel++;
+        size_t k = p->next_indel;
+        while (k < p->nindels && p->indels[k].anchor == pos) k++;
+        col->indels = p->indels + p->next_indel;
+        col->nindels = (int)(k - p->next_indel);
         return 1;
     }
     if (r < 0 || p->failed) {
@@ -348,5 +425,6 @@ void g5_plp_close(g5_plp_t *p)
     free(p->plp);
     free(p->nplp);
     free(p->seq);
+    free(p->indels);
     free(p);
 }

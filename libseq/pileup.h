@@ -21,6 +21,11 @@
  * reference must hold each of them with that length (chr1 vs 1, GRCh37 vs
  * GRCh38).  A missing .fai is built next to the FASTA, or reported.
  *
+ * The first pass also collects every indel the reads show, left-aligned
+ * against the reference (an aligner may place a gap anywhere in a repeat,
+ * and differently in each read), so that a column knows the indels
+ * anchored at it whichever way the reads placed them.
+ *
  * Regions are independent: a column depends only on the records that cover
  * it, so a genome cut into chunks and called by several threads, each with
  * its own pileup, gives the same columns as one pass.
@@ -75,12 +80,26 @@ const char *g5_plp_sample(const g5_plp_t *p, int i);
  */
 int g5_plp_region(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end);
 
+/** Longest indel reported, in bases. */
+#define G5_PLP_MAX_INDEL 64
+
+/** An indel some reads show, left-aligned: after the anchor base, @p len
+ *  bases inserted (> 0) or deleted (< 0). */
+typedef struct g5_plp_indel {
+    hts_pos_t anchor;                   /**< 0-based position of the base before it */
+    int len;                            /**< > 0 inserted, < 0 deleted */
+    char ins[G5_PLP_MAX_INDEL + 1];     /**< the inserted bases (uppercase), "" for deletions */
+    int reads;                          /**< reads showing it, all files */
+} g5_plp_indel_t;
+
 /** One column: the position and, per sample, the reads over it. */
 typedef struct g5_plp_col {
     hts_pos_t pos;                  /**< 0-based */
     char ref;                       /**< reference base, uppercase */
     const int *n;                   /**< reads per sample */
     const bam_pileup1_t **reads;    /**< per sample, n[i] of them */
+    const g5_plp_indel_t *indels;   /**< the indels anchored here, by anchor, length, bases */
+    int nindels;
 } g5_plp_col_t;
 
 /**

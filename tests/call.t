@@ -1,7 +1,8 @@
 #!/bin/bash
 # call.t -- g5 call on simulated diploid samples with planted variants
 # (dwgsim's truth), against the truth and against bcftools mpileup | call -m
-# on the same BAMs: SNV F1 at least 0.99 and at least bcftools'; genotypes
+# on the same BAMs: SNV F1 at least 0.99 and at least bcftools', indel F1 at
+# least bcftools' (after bcftools norm on both sides); genotypes
 # the same alone and in a cohort; the same output at any thread count and
 # for a region as for its part of the whole; the output formats and their
 # indexes; and every kind of bad input leaving nothing behind.
@@ -48,6 +49,22 @@ diag "s1 SNVs: g5 F1 $f1 (TP $tp FP $fp FN $fn, genotype right for $gt), bcftool
 awk -v f="$f1" 'BEGIN { exit !(f >= 0.99) }'; ok $? "SNV F1 $f1 >= 0.99"
 awk -v f="$f1" -v b="$bf1" 'BEGIN { exit !(f >= b) }'; ok $? "SNV F1 $f1 >= bcftools' $bf1"
 is "$gt" "$tp" "every true SNV called has the right genotype"
+
+# Indels, normalised on both sides (left-aligned, split), by alleles.
+indels() { bcftools view -i 'GT="alt"' "$1" 2>/dev/null | bcftools norm -f "$S/ref.fa" -m -any 2>/dev/null \
+    | bcftools view -v indels -i 'GT="alt"' 2>/dev/null | bcftools query -f '%CHROM:%POS:%REF:%ALT\t.\n' | sort -u; }
+for s in s1 s2; do
+    [ "$s" = s2 ] && { "$G5" call -f "$S/ref.fa" -o "$S/s2.vcf.gz" "$S/s2.bam" 2>/dev/null
+        bcftools mpileup -f "$S/ref.fa" "$S/s2.bam" 2>/dev/null | bcftools call -mv -Oz -o "$S/s2.bcftools.vcf.gz" 2>/dev/null; }
+    bcftools norm -f "$S/ref.fa" -m -any "$S/$s.mutations.vcf" 2>/dev/null | bcftools view -v indels 2>/dev/null \
+        | bcftools query -f '%CHROM:%POS:%REF:%ALT\t.\n' | sort -u >"$T/itruth"
+    indels "$S/$s.vcf.gz" >"$T/ig5"
+    indels "$S/$s.bcftools.vcf.gz" >"$T/ibcf"
+    read -r if1 itp ifp ifn _ <<<"$(score "$T/itruth" "$T/ig5")"
+    read -r ibf1 _ _ _ _ <<<"$(score "$T/itruth" "$T/ibcf")"
+    diag "$s indels: g5 F1 $if1 (TP $itp FP $ifp FN $ifn), bcftools F1 $ibf1"
+    awk -v f="$if1" -v b="$ibf1" 'BEGIN { exit !(f >= b && f >= 0.95) }'; ok $? "$s: indel F1 $if1 >= bcftools' $ibf1 (and >= 0.95)"
+done
 
 # --- cohort, threads, regions -----------------------------------------------------
 

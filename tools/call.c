@@ -1,10 +1,12 @@
 /*
- * call.c -- g5 call: SNVs from one or many coordinate-sorted, indexed
- * BAM/CRAM files (one sample each), called jointly, as VCF/BCF.
+ * call.c -- g5 call: SNVs and indels from one or many coordinate-sorted,
+ * indexed BAM/CRAM files (one sample each), called jointly, as VCF/BCF.
  *
  * libseq/pileup walks the files column by column (filters, BAQ, mate
- * overlaps); this file picks the candidate alleles of a column, asks
- * libseq/gl for likelihoods and genotypes, and writes the variant sites
+ * overlaps, left-aligned indel candidates); this file picks the candidate
+ * alleles of a column -- bases for the SNV, the indels anchored there --
+ * gets likelihoods from libseq/gl (bases) and libseq/indel (reads realigned
+ * to each haplotype), calls the genotypes, and writes the variant sites
  * through libseq/vcfout.  The genome is cut into fixed chunks; with -@ N,
  * N worker threads call chunks side by side, each with its own readers, and
  * the chunks are written in genome order, so the output does not depend on
@@ -23,6 +25,7 @@
 #include "alnio.h"
 #include "cli.h"
 #include "gl.h"
+#include "indel.h"
 #include "out.h"
 #include "pileup.h"
 #include "progress.h"
@@ -51,9 +54,9 @@ static void usage(FILE *fp)
     fprintf(fp,
         "Usage: g5 call -f REF.fa [options] IN.{bam,cram}...\n"
         "\n"
-        "Call SNVs from coordinate-sorted, indexed alignment files (one sample each),\n"
-        "jointly across the samples, and write the variant sites as VCF/BCF with\n"
-        "GT, GQ, DP, AD and PL per sample.\n"
+        "Call SNVs and indels from coordinate-sorted, indexed alignment files (one\n"
+        "sample each), jointly across the samples, and write the variant sites as\n"
+        "VCF/BCF with GT, GQ, DP, AD and PL per sample.\n"
         "\n"
         "Reads and bases:\n"
         "  -Q, --mapq INT          skip records with mapping quality below INT [0]\n"
@@ -64,7 +67,8 @@ static void usage(FILE *fp)
         "Model:\n"
         "      --ploidy 1|2        ploidy of every sample [2]\n"
         "      --theta FLOAT       expected heterozygosity, the prior of a variant [0.001]\n"
-        "      --min-alt INT       reads an allele needs, over all samples, to be tried [2]\n"
+        "      --min-alt INT       reads an allele or indel needs, over all samples, to\n"
+        "                          be tried [2]\n"
         "\n"
         "Common options:\n");
     g5_opts_help(fp, "@oOfrwPvph");
@@ -147,19 +151,27 @@ typedef struct caller {
     const args_t *a;
     bcf_hdr_t *hdr;
     int ns;
-    int8_t *obs;            /* per sample, its observations: allele or base */
+    /* SNVs: each sample's usable bases and qualities */
+    int8_t *obs;            /* bases 0-3, all samples one after the other */
     uint8_t *qual;
-    int *nobs, *cap;        /* per sample: count, and room in its stretch */
-    int8_t **obs_of;        /* per sample, start of its stretch in obs */
+    int8_t **obs_of;        /* per sample, the start of its stretch */
     uint8_t **qual_of;
+    int *nobs;
     size_t mobs;
-    int8_t *aobs;           /* one sample's observations as allele indices */
-    double *gl;             /* per sample, G5_GL_MAX_ALLELES*(+1)/2 values */
+    int8_t *aobs;           /* one sample's bases as allele indices */
+    /* indels: per read, log10 P(read | allele), all samples */
+    double *lk;
+    size_t mlk;
+    int *nlk;               /* reads per sample */
+    double **lk_of;
+    /* per sample, for the record */
+    double *gl;
     const double **glp;
     int *ploidy, *gt, *gq, *dp, *ad, *pl, *gtv;
 } caller_t;
 
 #define MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
+#define MAX_INDELS (G5_GL_MAX_ALLELES - 1)
 
 static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
 {
@@ -170,7 +182,8 @@ static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
     k->nobs = calloc(ns, sizeof *k->nobs);
     k->obs_of = calloc(ns, sizeof *k->obs_of);
     k->qual_of = calloc(ns, sizeof *k->qual_of);
-    k->cap = calloc(ns, sizeof *k->cap);
+    k->nlk = calloc(ns, sizeof *k->nlk);
+    k->lk_of = calloc(ns, sizeof *k->lk_of);
     k->gl = calloc((size_t)ns * MAX_GT, sizeof *k->gl);
     k->glp = calloc(ns, sizeof *k->glp);
     k->ploidy = calloc(ns, sizeof *k->ploidy);
@@ -180,8 +193,8 @@ static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
     k->ad = calloc((size_t)ns * G5_GL_MAX_ALLELES, sizeof *k->ad);
     k->pl = calloc((size_t)ns * MAX_GT, sizeof *k->pl);
     k->gtv = calloc((size_t)ns * 2, sizeof *k->gtv);
-    if (!k->nobs || !k->obs_of || !k->qual_of || !k->cap || !k->gl || !k->glp || !k->ploidy || !k->gt
-        || !k->gq || !k->dp || !k->ad || !k->pl || !k->gtv)
+    if (!k->nobs || !k->obs_of || !k->qual_of || !k->nlk || !k->lk_of || !k->gl || !k->glp || !k->ploidy
+        || !k->gt || !k->gq || !k->dp || !k->ad || !k->pl || !k->gtv)
         return -1;
     for (int i = 0; i < ns; i++) k->ploidy[i] = a->ploidy;
     return 0;
@@ -189,10 +202,86 @@ static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
 
 static void caller_free(caller_t *k)
 {
-    free(k->obs); free(k->aobs); free(k->qual); free(k->nobs); free(k->obs_of); free(k->qual_of); free(k->cap);
+    free(k->obs); free(k->aobs); free(k->qual); free(k->nobs); free(k->obs_of); free(k->qual_of);
+    free(k->lk); free(k->nlk); free(k->lk_of);
     free(k->gl); free(k->glp); free(k->ploidy); free(k->gt); free(k->gq); free(k->dp);
     free(k->ad); free(k->pl); free(k->gtv);
 }
+
+/* The samples' likelihoods are in k->glp: call, and say whether some
+ * sample carries an alternate allele. */
+static int genotype(caller_t *k, int nal, double *qual)
+{
+    int variant = 0;
+    g5_gl_call(k->ns, k->glp, k->ploidy, nal, k->a->theta, k->gt, k->gq, qual);
+    for (int i = 0; i < k->ns; i++) {
+        variant |= k->gt[i] > 0;
+        if (k->gt[i] < 0) k->gq[i] = bcf_int32_missing;     // no data: no quality either
+    }
+    return variant;
+}
+
+/* Which alleles some genotype carries (the reference always counts).
+ * @return how many */
+static int carried(const caller_t *k, int nal, int *keep)
+{
+    int n = 0;
+    for (int a = 0; a < nal; a++) keep[a] = a == 0;
+    for (int i = 0; i < k->ns; i++) {
+        if (k->gt[i] < 0) continue;
+        int g[2];
+        g5_gl_alleles(k->gt[i], k->ploidy[i], g);
+        keep[g[0]] = 1;
+        if (k->ploidy[i] == 2) keep[g[1]] = 1;
+    }
+    for (int a = 0; a < nal; a++) n += keep[a];
+    return n;
+}
+
+/* Fill @p rec from the calls in k (gt, gq, glp, dp, ad as ns x nal). */
+static int fill_record(caller_t *k, bcf1_t *rec, int tid, hts_pos_t pos, const char *alleles, int nal, double qual)
+{
+    bcf_clear(rec);
+    rec->rid = tid;
+    rec->pos = pos;
+    if (bcf_update_alleles_str(k->hdr, rec, alleles) < 0) return -1;
+    rec->qual = (float)(round(qual * 100) / 100);
+    int maxg = 0, dp_total = 0;
+    for (int i = 0; i < k->ns; i++) {
+        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
+        if (ng > maxg) maxg = ng;
+    }
+    for (int i = 0; i < k->ns; i++) {
+        int *pl = k->pl + (size_t)i * maxg, *gtv = k->gtv + (size_t)i * 2;
+        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
+        dp_total += k->dp[i];
+        if (k->gt[i] < 0) {
+            gtv[0] = bcf_gt_missing;
+            gtv[1] = k->ploidy[i] == 2 ? bcf_gt_missing : bcf_int32_vector_end;
+            pl[0] = bcf_int32_missing;
+            for (int g = 1; g < maxg; g++) pl[g] = bcf_int32_vector_end;
+            continue;
+        }
+        int g2[2];
+        g5_gl_alleles(k->gt[i], k->ploidy[i], g2);
+        gtv[0] = bcf_gt_unphased(g2[0]);
+        gtv[1] = k->ploidy[i] == 2 ? bcf_gt_unphased(g2[1]) : bcf_int32_vector_end;
+        const double *gl = k->glp[i];
+        double m = gl[0];
+        for (int g = 1; g < ng; g++) if (gl[g] > m) m = gl[g];
+        for (int g = 0; g < maxg; g++) pl[g] = g < ng ? (int)lround(-10 * (gl[g] - m)) : bcf_int32_vector_end;
+    }
+    if (bcf_update_info_int32(k->hdr, rec, "DP", &dp_total, 1) < 0
+        || bcf_update_genotypes(k->hdr, rec, k->gtv, k->ns * 2) < 0
+        || bcf_update_format_int32(k->hdr, rec, "GQ", k->gq, k->ns) < 0
+        || bcf_update_format_int32(k->hdr, rec, "DP", k->dp, k->ns) < 0
+        || bcf_update_format_int32(k->hdr, rec, "AD", k->ad, k->ns * nal) < 0
+        || bcf_update_format_int32(k->hdr, rec, "PL", k->pl, k->ns * maxg) < 0)
+        return -1;
+    return 0;
+}
+
+/* --- SNVs --------------------------------------------------------------- */
 
 /* Gather the usable bases of every sample: 0-3 for A C G T. */
 static int gather(caller_t *k, const g5_plp_col_t *col, int *count)
@@ -232,31 +321,28 @@ static int gather(caller_t *k, const g5_plp_col_t *col, int *count)
     return 0;
 }
 
-/* Likelihoods and calls for the alleles @p al (bases); @return 1 if some
- * sample carries an alternate allele. */
-static int genotype(caller_t *k, const int *al, int nal, double *qual)
+/* SNV likelihoods of every sample for the alleles @p al (bases). */
+static void snv_likelihoods(caller_t *k, const int *al, int nal)
 {
     int8_t map[4] = { -1, -1, -1, -1 };
     for (int a = 0; a < nal; a++) map[al[a]] = (int8_t)a;
-    int variant = 0;
     for (int i = 0; i < k->ns; i++) {
         k->glp[i] = NULL;
+        k->dp[i] = k->nobs[i];
+        int *ad = k->ad + (size_t)i * nal;
+        for (int a = 0; a < nal; a++) ad[a] = 0;
         if (!k->nobs[i]) continue;
-        for (int j = 0; j < k->nobs[i]; j++) k->aobs[j] = map[(int)k->obs_of[i][j]];
+        for (int j = 0; j < k->nobs[i]; j++) {
+            k->aobs[j] = map[(int)k->obs_of[i][j]];
+            if (k->aobs[j] >= 0) ad[k->aobs[j]]++;
+        }
         g5_gl_bases(k->aobs, k->qual_of[i], k->nobs[i], nal, k->ploidy[i], k->gl + (size_t)i * MAX_GT);
         k->glp[i] = k->gl + (size_t)i * MAX_GT;
     }
-    g5_gl_call(k->ns, k->glp, k->ploidy, nal, k->a->theta, k->gt, k->gq, qual);
-    for (int i = 0; i < k->ns; i++) {
-        variant |= k->gt[i] > 0;
-        if (k->gt[i] < 0) k->gq[i] = bcf_int32_missing;     // no data: no quality either
-    }
-    return variant;
 }
 
-/* Call a column; @return 1 with @p rec filled when it is a variant site,
- * 0 when not, -1 on ENOMEM. */
-static int call_column(caller_t *k, int tid, const g5_plp_col_t *col, bcf1_t *rec)
+/* The SNV at a column, if any; @return 1 with @p rec filled, 0, or -1. */
+static int call_snv(caller_t *k, int tid, const g5_plp_col_t *col, bcf1_t *rec)
 {
     static const char BASES[] = "ACGT";
     int ref = col->ref == 'A' ? 0 : col->ref == 'C' ? 1 : col->ref == 'G' ? 2 : col->ref == 'T' ? 3 : -1;
@@ -279,72 +365,143 @@ static int call_column(caller_t *k, int tid, const g5_plp_col_t *col, bcf1_t *re
     if (nal == 1) return 0;
 
     double qual;
-    if (!genotype(k, al, nal, &qual)) return 0;
-    // keep only the alternate alleles some genotype carries, and redo
-    int carried[G5_GL_MAX_ALLELES] = { 1 }, keep = 1;
-    for (int i = 0; i < k->ns; i++) {
-        if (k->gt[i] < 0) continue;
-        int g[2];
-        g5_gl_alleles(k->gt[i], k->ploidy[i], g);
-        carried[g[0]] = 1;
-        if (k->ploidy[i] == 2) carried[g[1]] = 1;
+    snv_likelihoods(k, al, nal);
+    if (!genotype(k, nal, &qual)) return 0;
+    int keep[G5_GL_MAX_ALLELES];
+    if (carried(k, nal, keep) < nal) {      // drop the alternates no genotype carries, and redo
+        int n = 0;
+        for (int a = 0; a < nal; a++) if (keep[a]) al[n++] = al[a];
+        nal = n;
+        snv_likelihoods(k, al, nal);
+        if (!genotype(k, nal, &qual)) return 0;
     }
-    int kept[G5_GL_MAX_ALLELES];
-    for (int a = 0, n = 0; a < nal; a++) if (carried[a]) kept[n++] = al[a], keep = n;
-    if (keep < nal) {
-        memcpy(al, kept, keep * sizeof *al);
-        nal = keep;
-        if (!genotype(k, al, nal, &qual)) return 0;
-    }
-
-    // the record
-    bcf_clear(rec);
-    rec->rid = tid;
-    rec->pos = col->pos;
     char alleles[2 * G5_GL_MAX_ALLELES];
     for (int a = 0; a < nal; a++) {
         alleles[2 * a] = BASES[al[a]];
         alleles[2 * a + 1] = a + 1 < nal ? ',' : '\0';
     }
-    if (bcf_update_alleles_str(k->hdr, rec, alleles) < 0) return -1;
-    rec->qual = (float)(round(qual * 100) / 100);
-    int maxg = 0, dp_total = 0;
-    for (int i = 0; i < k->ns; i++) {
-        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
-        if (ng > maxg) maxg = ng;
+    return fill_record(k, rec, tid, col->pos, alleles, nal, qual) < 0 ? -1 : 1;
+}
+
+/* --- indels ------------------------------------------------------------- */
+
+/* Does read j of this sample's column pair with an earlier read of it?  The
+ * two mates of an overlapping pair are one fragment: counted once. */
+static int mate_seen(const bam_pileup1_t *reads, int j)
+{
+    const bam1_t *b = reads[j].b;
+    if (!(b->core.flag & BAM_FPAIRED) || b->core.mtid != b->core.tid) return 0;
+    for (int i = 0; i < j; i++)
+        if (reads[i].b->core.pos == b->core.mpos && strcmp(bam_get_qname(reads[i].b), bam_get_qname(b)) == 0)
+            return 1;
+    return 0;
+}
+
+/* Realign every read of every sample to the reference and the candidates'
+ * haplotypes: k->lk_of[i] holds n x (1 + nc) values. */
+static int indel_read_likelihoods(caller_t *k, const g5_plp_col_t *col, const char *ref, hts_pos_t ref_len,
+                                  const g5_indel_t *cand, int nc)
+{
+    int nal = nc + 1;
+    size_t total = 0;
+    for (int i = 0; i < k->ns; i++) total += col->n[i];
+    if (total * nal > k->mlk) {
+        size_t m = total * nal + 1024;
+        double *x = realloc(k->lk, m * sizeof *x);
+        if (!x) return -1;
+        k->lk = x;
+        k->mlk = m;
     }
+    size_t at = 0;
     for (int i = 0; i < k->ns; i++) {
-        int *ad = k->ad + (size_t)i * nal, *pl = k->pl + (size_t)i * maxg, *gtv = k->gtv + (size_t)i * 2;
-        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
-        for (int a = 0; a < nal; a++) ad[a] = 0;
-        for (int j = 0; j < k->nobs[i]; j++)
-            for (int a = 0; a < nal; a++) ad[a] += k->obs_of[i][j] == al[a];
-        k->dp[i] = k->nobs[i];
-        dp_total += k->nobs[i];
-        if (k->gt[i] < 0) {
-            gtv[0] = bcf_gt_missing;
-            gtv[1] = k->ploidy[i] == 2 ? bcf_gt_missing : bcf_int32_vector_end;
-            pl[0] = bcf_int32_missing;
-            for (int g = 1; g < maxg; g++) pl[g] = bcf_int32_vector_end;
-            continue;
+        k->lk_of[i] = k->lk + at;
+        int n = 0;
+        for (int j = 0; j < col->n[i]; j++) {
+            const bam_pileup1_t *p = &col->reads[i][j];
+            if (p->is_refskip || mate_seen(col->reads[i], j)) continue;
+            if (g5_indel_read_lk(ref, ref_len, col->pos, cand, nc, p->b, k->lk_of[i] + (size_t)n * nal) < 0)
+                return -1;
+            n++;
         }
-        int g2[2];
-        g5_gl_alleles(k->gt[i], k->ploidy[i], g2);
-        gtv[0] = bcf_gt_unphased(g2[0]);
-        gtv[1] = k->ploidy[i] == 2 ? bcf_gt_unphased(g2[1]) : bcf_int32_vector_end;
-        const double *gl = k->glp[i];
-        double m = gl[0];
-        for (int g = 1; g < ng; g++) if (gl[g] > m) m = gl[g];
-        for (int g = 0; g < maxg; g++) pl[g] = g < ng ? (int)lround(-10 * (gl[g] - m)) : bcf_int32_vector_end;
+        k->nlk[i] = n;
+        at += (size_t)n * nal;
     }
-    if (bcf_update_info_int32(k->hdr, rec, "DP", &dp_total, 1) < 0
-        || bcf_update_genotypes(k->hdr, rec, k->gtv, k->ns * 2) < 0
-        || bcf_update_format_int32(k->hdr, rec, "GQ", k->gq, k->ns) < 0
-        || bcf_update_format_int32(k->hdr, rec, "DP", k->dp, k->ns) < 0
-        || bcf_update_format_int32(k->hdr, rec, "AD", k->ad, k->ns * nal) < 0
-        || bcf_update_format_int32(k->hdr, rec, "PL", k->pl, k->ns * maxg) < 0)
-        return -1;
-    return 1;
+    return 0;
+}
+
+/* Genotype likelihoods over the alleles @p use (indices into the realigned
+ * alleles, the reference first), and AD: a read supports the allele it fits
+ * best by 10 phred or more. */
+static void indel_likelihoods(caller_t *k, int nal_all, const int *use, int nal)
+{
+    for (int i = 0; i < k->ns; i++) {
+        int n = k->nlk[i], *ad = k->ad + (size_t)i * nal;
+        k->glp[i] = NULL;
+        k->dp[i] = n;
+        for (int a = 0; a < nal; a++) ad[a] = 0;
+        if (!n) continue;
+        double *sub = k->lk_of[i];      // compacted in place to the alleles used
+        for (int r = 0; r < n; r++) {
+            double row[G5_GL_MAX_ALLELES];
+            for (int a = 0; a < nal; a++) row[a] = k->lk_of[i][(size_t)r * nal_all + use[a]];
+            int best = 0, second = -1;
+            for (int a = 1; a < nal; a++) if (row[a] > row[best]) best = a;
+            for (int a = 0; a < nal; a++) if (a != best && (second < 0 || row[a] > row[second])) second = a;
+            if (second < 0 || row[best] - row[second] >= 1.0) ad[best]++;
+            memcpy(sub + (size_t)r * nal, row, nal * sizeof *row);
+        }
+        g5_gl_reads(sub, n, nal, k->ploidy[i], k->gl + (size_t)i * MAX_GT);
+        k->glp[i] = k->gl + (size_t)i * MAX_GT;
+    }
+}
+
+/* The indel after a column, if any; @return 1 with @p rec filled, 0, or -1. */
+static int call_indel(caller_t *k, int tid, const g5_plp_col_t *col, const char *ref, hts_pos_t ref_len,
+                      bcf1_t *rec)
+{
+    g5_indel_t cand[MAX_INDELS];
+    int nc = g5_indel_candidates(col, k->a->min_alt, cand, MAX_INDELS);
+    if (!nc || col->ref == 'N') return 0;
+    int maxdel = 0;
+    for (int c = 0; c < nc; c++) if (-cand[c].len > maxdel) maxdel = -cand[c].len;
+    if (col->pos + 1 + maxdel > ref_len) return 0;
+    if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc) < 0) return -1;
+
+    int nal_all = nc + 1, use[G5_GL_MAX_ALLELES], nal = nal_all;
+    for (int a = 0; a < nal; a++) use[a] = a;
+    double qual;
+    indel_likelihoods(k, nal_all, use, nal);
+    if (!genotype(k, nal, &qual)) return 0;
+    int keep[G5_GL_MAX_ALLELES];
+    if (carried(k, nal, keep) < nal) {
+        // the compacted rows are gone: realign once more, for the alleles kept
+        g5_indel_t kept[MAX_INDELS];
+        int n = 0;
+        for (int c = 0; c < nc; c++) if (keep[c + 1]) kept[n++] = cand[c];
+        memcpy(cand, kept, n * sizeof *cand);
+        nc = n;
+        if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc) < 0) return -1;
+        nal_all = nal = nc + 1;
+        indel_likelihoods(k, nal_all, use, nal);
+        if (!genotype(k, nal, &qual)) return 0;
+        maxdel = 0;
+        for (int c = 0; c < nc; c++) if (-cand[c].len > maxdel) maxdel = -cand[c].len;
+    }
+
+    // REF spans the longest deletion; each ALT is the anchor, its inserted
+    // bases, then what follows its deletion up to REF's end
+    kstring_t s = KS_INITIALIZE;
+    kputsn(ref + col->pos, 1 + maxdel, &s);
+    for (int c = 0; c < nc; c++) {
+        int del = cand[c].len < 0 ? -cand[c].len : 0;
+        kputc(',', &s);
+        kputc(ref[col->pos], &s);
+        kputs(cand[c].ins, &s);
+        kputsn(ref + col->pos + 1 + del, maxdel - del, &s);
+    }
+    int r = s.s ? fill_record(k, rec, tid, col->pos, s.s, nal, qual) : -1;
+    free(s.s);
+    return r < 0 ? -1 : 1;
 }
 
 /* --- the header --------------------------------------------------------- */
@@ -406,29 +563,44 @@ typedef struct job {
     pthread_cond_t changed;
 } job_t;
 
-static int call_chunk(job_t *j, g5_plp_t *p, caller_t *k, chunk_t *c)
+static int chunk_push(chunk_t *c, bcf1_t *rec)
+{
+    if (c->nrecs == c->mrecs) {
+        size_t m = c->mrecs ? 2 * c->mrecs : 64;
+        bcf1_t **x = realloc(c->recs, m * sizeof *x);
+        if (!x) return -1;
+        c->recs = x;
+        c->mrecs = m;
+    }
+    c->recs[c->nrecs++] = rec;
+    return 0;
+}
+
+/* Call one chunk: at each column the SNV, then the indel that follows it. */
+static int call_chunk(g5_plp_t *p, caller_t *k, chunk_t *c)
 {
     if (g5_plp_region(p, c->tid, c->beg, c->end) < 0) return -1;
+    hts_pos_t ref_len;
+    const char *ref = g5_plp_ref(p, &ref_len);
     g5_plp_col_t col;
     bcf1_t *rec = NULL;
     int r;
     while ((r = g5_plp_next(p, &col)) > 0) {
-        if (!rec && !(rec = bcf_init())) return -1;
-        int v = call_column(k, c->tid, &col, rec);
-        if (v < 0) return -1;
-        if (!v) continue;
-        if (c->nrecs == c->mrecs) {
-            size_t m = c->mrecs ? 2 * c->mrecs : 64;
-            bcf1_t **x = realloc(c->recs, m * sizeof *x);
-            if (!x) return -1;
-            c->recs = x;
-            c->mrecs = m;
+        for (int kind = 0; kind < 2; kind++) {
+            if (!rec && !(rec = bcf_init())) return -1;
+            int v = kind == 0 ? call_snv(k, c->tid, &col, rec) : call_indel(k, c->tid, &col, ref, ref_len, rec);
+            if (v < 0) {
+                bcf_destroy(rec);
+                return -1;
+            }
+            if (v && chunk_push(c, rec) < 0) {
+                bcf_destroy(rec);
+                return -1;
+            }
+            if (v) rec = NULL;
         }
-        c->recs[c->nrecs++] = rec;
-        rec = NULL;
     }
     if (rec) bcf_destroy(rec);
-    (void)j;
     return r < 0 ? -1 : 0;
 }
 
@@ -465,7 +637,7 @@ static void *worker(void *arg)
         chunk_t *c = &j->chunks[j->next++];
         pthread_mutex_unlock(&j->lock);
 
-        if (call_chunk(j, p, &k, c) < 0) {
+        if (call_chunk(p, &k, c) < 0) {
             job_fail(j, *g5_plp_why(p) ? g5_plp_why(p) : "out of memory");
             break;
         }
