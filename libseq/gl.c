@@ -2,6 +2,7 @@
  * gl.c -- genotype likelihoods and calls.  See gl.h for the model.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "gl.h"
@@ -26,8 +27,27 @@ void g5_gl_alleles(int g, int ploidy, int *a)
     a[1] = k;
 }
 
+/* log10 P(base | genotype) by quality and by how many of the genotype's two
+ * alleles (a haploid one counted twice) the base shows: none, one, both.
+ * Filled once: every column of every sample needs them. */
+static double term[MAX_QUAL + 1][3];
+static pthread_once_t term_once = PTHREAD_ONCE_INIT;
+
+static void fill_terms(void)
+{
+    for (int q = 0; q <= MAX_QUAL; q++) {
+        // an error rate above 3/4 would make a match less likely than a
+        // mismatch; at 3/4 (Q1 and below: MAPQ 0 reads) a base says nothing
+        double e = fmin(pow(10.0, -q / 10.0), 0.75);
+        term[q][0] = log10(e / 3);
+        term[q][1] = log10(0.5 * (1 - e) + 0.5 * e / 3);
+        term[q][2] = log10(1 - e);
+    }
+}
+
 void g5_gl_bases(const int8_t *obs, const uint8_t *qual, int n, int nal, int ploidy, double *gl)
 {
+    pthread_once(&term_once, fill_terms);
     int ng = g5_gl_ngenotypes(nal, ploidy);
     int al[MAX_GT][2];
     for (int g = 0; g < ng; g++) {
@@ -36,10 +56,8 @@ void g5_gl_bases(const int8_t *obs, const uint8_t *qual, int n, int nal, int plo
         gl[g] = 0;
     }
     for (int i = 0; i < n; i++) {
-        int q = qual[i] > MAX_QUAL ? MAX_QUAL : qual[i] < 1 ? 1 : qual[i];
-        double e = pow(10.0, -q / 10.0), p[G5_GL_MAX_ALLELES];
-        for (int a = 0; a < nal; a++) p[a] = obs[i] == a ? 1 - e : e / 3;
-        for (int g = 0; g < ng; g++) gl[g] += log10(0.5 * (p[al[g][0]] + p[al[g][1]]));
+        const double *t = term[qual[i] > MAX_QUAL ? MAX_QUAL : qual[i]];
+        for (int g = 0; g < ng; g++) gl[g] += t[(obs[i] == al[g][0]) + (obs[i] == al[g][1])];
     }
 }
 

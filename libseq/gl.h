@@ -25,8 +25,8 @@
 
 #include <stdint.h>
 
-/** Most alleles considered at a site (reference included). */
-#define G5_GL_MAX_ALLELES 4
+/** Most alleles at a site: the reference, three alternates and gVCF's <*>. */
+#define G5_GL_MAX_ALLELES 5
 
 /** Genotypes of @p ploidy (1 or 2) over @p nal alleles. */
 int g5_gl_ngenotypes(int nal, int ploidy);

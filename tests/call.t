@@ -94,6 +94,44 @@ runs "-r CHROMOSOME_I:50001-120000" "$G5" call -r CHROMOSOME_I:50001-120000 -f "
 is "$(grep -v '^#' "$S/region.vcf")" "$(zcat "$S/joint.vcf.gz" | awk -F'\t' '$1 == "CHROMOSOME_I" && $2 >= 50001 && $2 <= 120000')" \
     "-r: exactly the whole run's records in the region"
 
+# --- gVCF ---------------------------------------------------------------------------
+
+runs "--gvcf" "$G5" call --gvcf -f "$S/ref.fa" -o "$S/s1.g.vcf.gz" "$S/s1.bam"
+bcftools view "$S/s1.g.vcf.gz" >/dev/null 2>&1; ok $? "bcftools reads the gVCF"
+# every position of every contig exactly once: the blocks and the other
+# records (an indel record shares its anchor with a block or an SNV) tile them
+covered=$(bcftools query -f '%CHROM\t%POS\t%REF\t%ALT\t%INFO/END\n' "$S/s1.g.vcf.gz" | awk -F'\t' '
+    { end = $5 == "." ? $2 : $5 }
+    $4 == "<*>" || length($3) == 1 && $4 ~ /^[ACGT](,[ACGT])*,<\*>$/ {
+        if ($1 != chr) { if (chr != "") printf "%s:%d ", chr, last; chr = $1; last = 0 }
+        if ($2 != last + 1) bad++
+        last = end
+    }
+    END { printf "%s:%d gaps:%d\n", chr, last, bad + 0 }')
+is "$covered" "CHROMOSOME_I:200000 CHROMOSOME_II:5000 CHROMOSOME_III:5000 CHROMOSOME_IV:5000 CHROMOSOME_V:5000 CHROMOSOME_X:5000 CHROMOSOME_MtDNA:5000 gaps:0" \
+    "blocks and SNV sites tile every contig, no gap, no overlap"
+is "$(bcftools query -i 'FMT/DP=0' -f '[%GT]\n' "$S/s1.g.vcf.gz" | sort -u | tr '\n' ' ')" "./. " "positions without reads are ./., never 0/0"
+is "$(bcftools query -i 'N_ALT=1 && ALT="<*>" && FMT/DP>0' -f '[%GT]\n' "$S/s1.g.vcf.gz" | sort -u | tr '\n' ' ')" "0/0 " "blocks with reads are 0/0"
+zcat "$S/s1.g.vcf.gz" | grep -q '^##INFO=<ID=END' && zcat "$S/s1.g.vcf.gz" | grep -q '^##FORMAT=<ID=MIN_DP'; ok $? "header declares END and MIN_DP"
+# variant sites: the genotypes of the plain call, with <*> added
+bcftools view -H "$S/s1.g.vcf.gz" | awk -F'\t' '$5 != "<*>" { sub(/,<\*>$/, "", $5); split($10, f, ":"); print $1 ":" $2 ":" $4 ":" $5 "\t" f[1] }' | sort >"$T/gv.var"
+bcftools query -s s1 -i 'GT="alt"' -f '%CHROM:%POS:%REF:%ALT\t[%GT]\n' "$S/joint.vcf.gz" | sort >"$T/joint.var"
+is "$(cut -f1 "$T/gv.var" | md5sum)" "$(cut -f1 "$T/joint.var" | md5sum)" "the gVCF's variant sites are the sample's sites in the cohort call"
+is "$(join -t$'\t' "$T/gv.var" "$T/joint.var" | awk -F'\t' '$2 != $3' | wc -l)" 0 "with the same genotypes"
+bcftools view -H "$S/s1.g.vcf.gz" | awk -F'\t' '$5 != "<*>"' | grep -vc ',<\*>' >"$T/nostar" || true
+is "$(cat "$T/nostar")" 0 "every variant record has the <*> allele"
+runs "--gvcf -@ 2" "$G5" call --gvcf -@ 2 -f "$S/ref.fa" -o "$S/s1b.g.vcf.gz" "$S/s1.bam"
+cmp -s <(noprov "$S/s1.g.vcf.gz") <(noprov "$S/s1b.g.vcf.gz"); ok $? "--gvcf: -@ 2 writes the same records"
+runs "--gq-bands 20,50" "$G5" call --gvcf --gq-bands 20,50 -r CHROMOSOME_II -f "$S/ref.fa" -o "$S/bands.g.vcf" "$S/s1.bam"
+# adjacent blocks (no variant record between) never share a GQ band: they would be one
+bcftools query -f '%POS\t%ALT\t%INFO/END[\t%GQ\t%DP]\n' "$S/bands.g.vcf" | awk -F'\t' '
+    $2 != "<*>" { pe = -1; next }
+    { b = $5 == 0 ? -1 : $4 < 20 ? 0 : $4 < 50 ? 1 : 2; if (pe >= 0 && b == pb && $1 == pe + 1) n++; pb = b; pe = $3 }
+    END { print n + 0 }' >"$T/merge"
+is "$(cat "$T/merge")" 0 "adjacent blocks never share a GQ band"
+exits 2 "--gvcf with two inputs: a usage error" "$G5" call --gvcf -f "$S/ref.fa" "$S/s1.bam" "$S/s2.bam"
+exits 2 "--gq-bands not increasing: a usage error" "$G5" call --gvcf --gq-bands 30,20 -f "$S/ref.fa" "$S/s1.bam"
+
 # --- formats and provenance -------------------------------------------------------
 
 runs "--write-index, vcf.gz" "$G5" call --write-index -f "$S/ref.fa" -o "$S/ix.vcf.gz" "$S/s1.bam"

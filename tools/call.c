@@ -45,6 +45,8 @@ typedef struct args {
     int ploidy;
     double theta;
     int min_alt;            /* reads showing an allele, over all samples, for it to be tried */
+    int gvcf;               /* --gvcf: every position, in reference blocks */
+    int *bands, nbands;     /* --gq-bands: lower bounds of the GQ bands of blocks */
     int help;
     char *cmdline;
 } args_t;
@@ -70,12 +72,39 @@ static void usage(FILE *fp)
         "      --min-alt INT       reads an allele or indel needs, over all samples, to\n"
         "                          be tried [2]\n"
         "\n"
+        "gVCF (one sample):\n"
+        "      --gvcf              every position: variant sites with a <*> allele, the\n"
+        "                          rest in reference blocks (INFO/END, FORMAT/MIN_DP);\n"
+        "                          no reads is ./., never 0/0\n"
+        "      --gq-bands LIST     a block holds positions whose GQ falls in one band;\n"
+        "                          LIST gives the bands' lower bounds [10,20,30]\n"
+        "\n"
         "Common options:\n");
     g5_opts_help(fp, "@oOfrwPvph");
     fprintf(fp, "\nSee g5-call(1).\n");
 }
 
-enum { OPT_MIN_BASEQ = G5_OPT_TOOL_BASE, OPT_NO_BAQ, OPT_PLOIDY, OPT_THETA, OPT_MIN_ALT };
+/* --gq-bands: increasing GQ values, each the lower bound of a band. */
+static int parse_bands(args_t *a, const char *s)
+{
+    int n = 1;
+    for (const char *c = s; *c; c++) n += *c == ',';
+    free(a->bands);
+    if (!(a->bands = malloc(n * sizeof *a->bands))) return g5_usage_error(TOOL, "out of memory");
+    a->nbands = 0;
+    for (const char *c = s; ; ) {
+        char *end;
+        long v = strtol(c, &end, 10);
+        if (end == c || v < 1 || v > 99 || (*end && *end != ',') || (a->nbands && v <= a->bands[a->nbands - 1]))
+            return g5_usage_error(TOOL, "--gq-bands wants increasing GQ values 1-99, e.g. 10,20,30, not \"%s\"", s);
+        a->bands[a->nbands++] = (int)v;
+        if (!*end) break;
+        c = end + 1;
+    }
+    return G5_EXIT_OK;
+}
+
+enum { OPT_MIN_BASEQ = G5_OPT_TOOL_BASE, OPT_NO_BAQ, OPT_PLOIDY, OPT_THETA, OPT_MIN_ALT, OPT_GVCF, OPT_GQ_BANDS };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
@@ -88,6 +117,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"ploidy", required_argument, NULL, OPT_PLOIDY},
         {"theta", required_argument, NULL, OPT_THETA},
         {"min-alt", required_argument, NULL, OPT_MIN_ALT},
+        {"gvcf", no_argument, NULL, OPT_GVCF},
+        {"gq-bands", required_argument, NULL, OPT_GQ_BANDS},
         {NULL, 0, NULL, 0}
     };
     int c, r;
@@ -129,6 +160,10 @@ static int parse_args(args_t *a, int argc, char *argv[])
                 return g5_usage_error(TOOL, "--min-alt wants a positive count, not \"%s\"", optarg);
             a->min_alt = (int)v;
             break;
+        case OPT_GVCF: a->gvcf = 1; break;
+        case OPT_GQ_BANDS:
+            if ((r = parse_bands(a, optarg)) != G5_EXIT_OK) return r;
+            break;
         default:
             if ((r = g5_opts_other(&a->o, c, argv, "@oOfrwPvp")) != G5_EXIT_OK) return r;
         }
@@ -141,6 +176,9 @@ static int parse_args(args_t *a, int argc, char *argv[])
     if (optind == argc) return g5_usage_error(TOOL, "no input file");
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
+    if (a->gvcf && a->ninputs != 1)
+        return g5_usage_error(TOOL, "--gvcf calls one sample: give one input file, not %d", a->ninputs);
+    if (!a->nbands && parse_bands(a, "10,20,30") != G5_EXIT_OK) return G5_EXIT_USAGE;
     return G5_EXIT_OK;
 }
 
@@ -164,6 +202,8 @@ typedef struct caller {
     size_t mlk;
     int *nlk;               /* reads per sample */
     double **lk_of;
+    double *lkx;            /* one sample's rows with <*> added */
+    size_t mlkx;
     /* per sample, for the record */
     double *gl;
     const double **glp;
@@ -171,7 +211,8 @@ typedef struct caller {
 } caller_t;
 
 #define MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
-#define MAX_INDELS (G5_GL_MAX_ALLELES - 1)
+#define MAX_CALLED 4                /* the reference and three alternates */
+#define MAX_INDELS (MAX_CALLED - 1)
 
 static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
 {
@@ -203,7 +244,7 @@ static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
 static void caller_free(caller_t *k)
 {
     free(k->obs); free(k->aobs); free(k->qual); free(k->nobs); free(k->obs_of); free(k->qual_of);
-    free(k->lk); free(k->nlk); free(k->lk_of);
+    free(k->lk); free(k->nlk); free(k->lk_of); free(k->lkx);
     free(k->gl); free(k->glp); free(k->ploidy); free(k->gt); free(k->gq); free(k->dp);
     free(k->ad); free(k->pl); free(k->gtv);
 }
@@ -321,11 +362,14 @@ static int gather(caller_t *k, const g5_plp_col_t *col, int *count)
     return 0;
 }
 
-/* SNV likelihoods of every sample for the alleles @p al (bases). */
-static void snv_likelihoods(caller_t *k, const int *al, int nal)
+/* SNV likelihoods of every sample for the alleles @p al (bases); with
+ * @p star, one more allele, gVCF's <*>, stands for every other base. */
+static void snv_likelihoods(caller_t *k, const int *al, int nal, int star)
 {
     int8_t map[4] = { -1, -1, -1, -1 };
+    if (star) map[0] = map[1] = map[2] = map[3] = (int8_t)nal;
     for (int a = 0; a < nal; a++) map[al[a]] = (int8_t)a;
+    nal += star;
     for (int i = 0; i < k->ns; i++) {
         k->glp[i] = NULL;
         k->dp[i] = k->nobs[i];
@@ -342,13 +386,17 @@ static void snv_likelihoods(caller_t *k, const int *al, int nal)
 }
 
 /* The SNV at a column, if any; @return 1 with @p rec filled, 0, or -1. */
-static int call_snv(caller_t *k, int tid, const g5_plp_col_t *col, bcf1_t *rec)
+static int base_index(char c)
+{
+    return c == 'A' ? 0 : c == 'C' ? 1 : c == 'G' ? 2 : c == 'T' ? 3 : -1;
+}
+
+/* (after gather) */
+static int call_snv(caller_t *k, int tid, const g5_plp_col_t *col, const int *count, bcf1_t *rec)
 {
     static const char BASES[] = "ACGT";
-    int ref = col->ref == 'A' ? 0 : col->ref == 'C' ? 1 : col->ref == 'G' ? 2 : col->ref == 'T' ? 3 : -1;
+    int ref = base_index(col->ref);
     if (ref < 0) return 0;
-    int count[4] = { 0 };
-    if (gather(k, col, count) < 0) return -1;
 
     // candidate alleles: the reference, then the others by read count
     int al[G5_GL_MAX_ALLELES] = { ref }, nal = 1;
@@ -359,28 +407,31 @@ static int call_snv(caller_t *k, int tid, const g5_plp_col_t *col, bcf1_t *rec)
             for (int a = 0; a < nal; a++) used |= al[a] == b;
             if (!used && count[b] >= k->a->min_alt && (best < 0 || count[b] > count[best])) best = b;
         }
-        if (best < 0 || nal == G5_GL_MAX_ALLELES) break;
+        if (best < 0 || nal == MAX_CALLED) break;
         al[nal++] = best;
     }
     if (nal == 1) return 0;
 
     double qual;
-    snv_likelihoods(k, al, nal);
+    snv_likelihoods(k, al, nal, 0);
     if (!genotype(k, nal, &qual)) return 0;
     int keep[G5_GL_MAX_ALLELES];
     if (carried(k, nal, keep) < nal) {      // drop the alternates no genotype carries, and redo
         int n = 0;
         for (int a = 0; a < nal; a++) if (keep[a]) al[n++] = al[a];
         nal = n;
-        snv_likelihoods(k, al, nal);
+        snv_likelihoods(k, al, nal, 0);
         if (!genotype(k, nal, &qual)) return 0;
     }
-    char alleles[2 * G5_GL_MAX_ALLELES];
+    // gVCF: the genotypes stand, the likelihoods (PL, AD) gain <*>
+    if (k->a->gvcf) snv_likelihoods(k, al, nal, 1);
+    char alleles[2 * G5_GL_MAX_ALLELES + 8];
     for (int a = 0; a < nal; a++) {
         alleles[2 * a] = BASES[al[a]];
         alleles[2 * a + 1] = a + 1 < nal ? ',' : '\0';
     }
-    return fill_record(k, rec, tid, col->pos, alleles, nal, qual) < 0 ? -1 : 1;
+    if (k->a->gvcf) strcat(alleles, ",<*>");
+    return fill_record(k, rec, tid, col->pos, alleles, nal + k->a->gvcf, qual) < 0 ? -1 : 1;
 }
 
 /* --- indels ------------------------------------------------------------- */
@@ -429,30 +480,49 @@ static int indel_read_likelihoods(caller_t *k, const g5_plp_col_t *col, const ch
     return 0;
 }
 
-/* Genotype likelihoods over the alleles @p use (indices into the realigned
- * alleles, the reference first), and AD: a read supports the allele it fits
- * best by 10 phred or more. */
-static void indel_likelihoods(caller_t *k, int nal_all, const int *use, int nal)
+/* Genotype likelihoods of every sample from its reads' rows (k->lk_of,
+ * nal values each), and AD: a read supports the allele it fits best by 10
+ * phred or more.  With @p star, one more allele, gVCF's <*>, which fits a
+ * read no better than its worst allele. */
+static int indel_likelihoods(caller_t *k, int nal, int star)
 {
     for (int i = 0; i < k->ns; i++) {
-        int n = k->nlk[i], *ad = k->ad + (size_t)i * nal;
+        int n = k->nlk[i], nx = nal + star, *ad = k->ad + (size_t)i * nx;
+        const double *lk = k->lk_of[i];
         k->glp[i] = NULL;
         k->dp[i] = n;
-        for (int a = 0; a < nal; a++) ad[a] = 0;
+        for (int a = 0; a < nx; a++) ad[a] = 0;
         if (!n) continue;
-        double *sub = k->lk_of[i];      // compacted in place to the alleles used
-        for (int r = 0; r < n; r++) {
-            double row[G5_GL_MAX_ALLELES];
-            for (int a = 0; a < nal; a++) row[a] = k->lk_of[i][(size_t)r * nal_all + use[a]];
-            int best = 0, second = -1;
-            for (int a = 1; a < nal; a++) if (row[a] > row[best]) best = a;
-            for (int a = 0; a < nal; a++) if (a != best && (second < 0 || row[a] > row[second])) second = a;
-            if (second < 0 || row[best] - row[second] >= 1.0) ad[best]++;
-            memcpy(sub + (size_t)r * nal, row, nal * sizeof *row);
+        if (star) {
+            if ((size_t)n * nx > k->mlkx) {
+                size_t m = (size_t)n * nx + 1024;
+                double *x = realloc(k->lkx, m * sizeof *x);
+                if (!x) return -1;
+                k->lkx = x;
+                k->mlkx = m;
+            }
+            for (int r = 0; r < n; r++) {
+                double worst = lk[(size_t)r * nal];
+                for (int a = 0; a < nal; a++) {
+                    double v = lk[(size_t)r * nal + a];
+                    k->lkx[(size_t)r * nx + a] = v;
+                    if (v < worst) worst = v;
+                }
+                k->lkx[(size_t)r * nx + nal] = worst;
+            }
+            lk = k->lkx;
         }
-        g5_gl_reads(sub, n, nal, k->ploidy[i], k->gl + (size_t)i * MAX_GT);
+        for (int r = 0; r < n; r++) {
+            const double *row = lk + (size_t)r * nx;
+            int best = 0, second = -1;
+            for (int a = 1; a < nx; a++) if (row[a] > row[best]) best = a;
+            for (int a = 0; a < nx; a++) if (a != best && (second < 0 || row[a] > row[second])) second = a;
+            if (second < 0 || row[best] - row[second] >= 1.0) ad[best]++;
+        }
+        g5_gl_reads(lk, n, nx, k->ploidy[i], k->gl + (size_t)i * MAX_GT);
         k->glp[i] = k->gl + (size_t)i * MAX_GT;
     }
+    return 0;
 }
 
 /* The indel after a column, if any; @return 1 with @p rec filled, 0, or -1. */
@@ -467,26 +537,27 @@ static int call_indel(caller_t *k, int tid, const g5_plp_col_t *col, const char 
     if (col->pos + 1 + maxdel > ref_len) return 0;
     if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc) < 0) return -1;
 
-    int nal_all = nc + 1, use[G5_GL_MAX_ALLELES], nal = nal_all;
-    for (int a = 0; a < nal; a++) use[a] = a;
+    int nal = nc + 1;
     double qual;
-    indel_likelihoods(k, nal_all, use, nal);
+    if (indel_likelihoods(k, nal, 0) < 0) return -1;
     if (!genotype(k, nal, &qual)) return 0;
     int keep[G5_GL_MAX_ALLELES];
     if (carried(k, nal, keep) < nal) {
-        // the compacted rows are gone: realign once more, for the alleles kept
+        // realign once more, to the haplotypes kept
         g5_indel_t kept[MAX_INDELS];
         int n = 0;
         for (int c = 0; c < nc; c++) if (keep[c + 1]) kept[n++] = cand[c];
         memcpy(cand, kept, n * sizeof *cand);
         nc = n;
         if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc) < 0) return -1;
-        nal_all = nal = nc + 1;
-        indel_likelihoods(k, nal_all, use, nal);
+        nal = nc + 1;
+        if (indel_likelihoods(k, nal, 0) < 0) return -1;
         if (!genotype(k, nal, &qual)) return 0;
         maxdel = 0;
         for (int c = 0; c < nc; c++) if (-cand[c].len > maxdel) maxdel = -cand[c].len;
     }
+
+    if (k->a->gvcf && indel_likelihoods(k, nal, 1) < 0) return -1;   // PL and AD gain <*>
 
     // REF spans the longest deletion; each ALT is the anchor, its inserted
     // bases, then what follows its deletion up to REF's end
@@ -499,7 +570,8 @@ static int call_indel(caller_t *k, int tid, const g5_plp_col_t *col, const char 
         kputs(cand[c].ins, &s);
         kputsn(ref + col->pos + 1 + del, maxdel - del, &s);
     }
-    int r = s.s ? fill_record(k, rec, tid, col->pos, s.s, nal, qual) : -1;
+    if (k->a->gvcf) kputs(",<*>", &s);
+    int r = s.s ? fill_record(k, rec, tid, col->pos, s.s, nal + k->a->gvcf, qual) : -1;
     free(s.s);
     return r < 0 ? -1 : 1;
 }
@@ -530,6 +602,13 @@ static bcf_hdr_t *make_header(const args_t *a, const g5_plp_t *p)
         "##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype likelihoods, the best at 0\">",
     };
     for (size_t i = 0; i < sizeof lines / sizeof *lines && r == 0; i++) r = bcf_hdr_append(h, lines[i]);
+    static const char *const gvcf_lines[] = {
+        "##ALT=<ID=*,Description=\"Any allele other than those listed: the base stands for all others\">",
+        "##INFO=<ID=END,Number=1,Type=Integer,Description=\"Last position of the reference block\">",
+        "##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description=\"Lowest DP within the reference block\">",
+    };
+    for (size_t i = 0; a->gvcf && i < sizeof gvcf_lines / sizeof *gvcf_lines && r == 0; i++)
+        r = bcf_hdr_append(h, gvcf_lines[i]);
     for (int i = 0; i < a->ninputs && r == 0; i++) r = bcf_hdr_add_sample(h, g5_plp_sample(p, i));
     free(s.s);
     if (r != 0 || bcf_hdr_sync(h) < 0 || (!a->o.no_pg && g5_prov_vcf(h, TOOL, a->cmdline) < 0)) {
@@ -576,32 +655,138 @@ static int chunk_push(chunk_t *c, bcf1_t *rec)
     return 0;
 }
 
-/* Call one chunk: at each column the SNV, then the indel that follows it. */
+/* --- gVCF reference blocks -------------------------------------------- */
+
+/* Positions of one sample grouped while they agree: all without reads, or
+ * all homozygous reference with GQ in one band. */
+typedef struct block {
+    int open;
+    hts_pos_t beg, end;     /* [beg, end) */
+    int band;               /* GQ band, or -1: no reads */
+    int min_gq, min_dp;
+    int64_t sum_dp;
+    int pl[3];              /* per genotype, the lowest over the block */
+} block_t;
+
+static int band_of(const args_t *a, int gq)
+{
+    int b = 0;
+    while (b < a->nbands && gq >= a->bands[b]) b++;
+    return b;
+}
+
+/* The block as a record: REF the first base, ALT <*>, INFO/END. */
+static int block_record(caller_t *k, const char *ref, int tid, const block_t *b, bcf1_t *rec)
+{
+    char alleles[8] = { ref[b->beg], ',', '<', '*', '>', '\0' };
+    int32_t end = (int32_t)b->end, nodata = b->band < 0;
+    int32_t gt[2] = { nodata ? bcf_gt_missing : bcf_gt_unphased(0), nodata ? bcf_gt_missing : bcf_gt_unphased(0) };
+    int32_t gq = nodata ? bcf_int32_missing : b->min_gq, min_dp = b->min_dp;
+    int32_t dp = nodata ? 0 : (int32_t)((b->sum_dp + (b->end - b->beg) / 2) / (b->end - b->beg));
+    int32_t pl[3] = { b->pl[0], b->pl[1], b->pl[2] };
+    if (nodata) pl[0] = bcf_int32_missing, pl[1] = pl[2] = bcf_int32_vector_end;
+    bcf_clear(rec);
+    rec->rid = tid;
+    rec->pos = b->beg;
+    bcf_float_set_missing(rec->qual);
+    if (bcf_update_alleles_str(k->hdr, rec, alleles) < 0
+        || bcf_update_info_int32(k->hdr, rec, "END", &end, 1) < 0
+        || bcf_update_genotypes(k->hdr, rec, gt, 2) < 0
+        || bcf_update_format_int32(k->hdr, rec, "GQ", &gq, 1) < 0
+        || bcf_update_format_int32(k->hdr, rec, "DP", &dp, 1) < 0
+        || bcf_update_format_int32(k->hdr, rec, "MIN_DP", &min_dp, 1) < 0
+        || bcf_update_format_int32(k->hdr, rec, "PL", pl, 3) < 0)
+        return -1;
+    return 0;
+}
+
+static int block_flush(caller_t *k, const char *ref, chunk_t *c, block_t *b)
+{
+    if (!b->open) return 0;
+    b->open = 0;
+    bcf1_t *rec = bcf_init();
+    if (!rec || block_record(k, ref, c->tid, b, rec) < 0 || chunk_push(c, rec) < 0) {
+        if (rec) bcf_destroy(rec);
+        return -1;
+    }
+    return 0;
+}
+
+/* Add [beg, end) with these numbers; a position that does not agree with
+ * the open block closes it. */
+static int block_add(caller_t *k, const char *ref, chunk_t *c, block_t *b, hts_pos_t beg, hts_pos_t end,
+                     int band, int dp, int gq, const int *pl)
+{
+    if (b->open && (b->band != band || b->end != beg) && block_flush(k, ref, c, b) < 0) return -1;
+    if (!b->open) {
+        *b = (block_t){ 1, beg, beg, band, gq, dp, 0, { 0, 0, 0 } };
+        if (pl) memcpy(b->pl, pl, sizeof b->pl);
+    }
+    b->end = end;
+    b->sum_dp += (int64_t)dp * (end - beg);
+    if (gq < b->min_gq) b->min_gq = gq;
+    if (dp < b->min_dp) b->min_dp = dp;
+    for (int g = 0; pl && g < 3; g++) if (pl[g] < b->pl[g]) b->pl[g] = pl[g];
+    return 0;
+}
+
+/* A position with reads and no variant: how sure is homozygous reference,
+ * against the reference and <*> (any other base)? */
+static int block_position(caller_t *k, const char *ref, chunk_t *c, block_t *b, const g5_plp_col_t *col)
+{
+    int r = base_index(col->ref), dp = k->nobs[0];
+    if (r < 0 || dp == 0) return block_add(k, ref, c, b, col->pos, col->pos + 1, -1, 0, 0, NULL);
+    snv_likelihoods(k, &r, 1, 1);
+    const double *gl = k->glp[0];
+    double m = fmax(gl[0], fmax(gl[1], gl[2]));
+    int pl[3];
+    for (int g = 0; g < 3; g++) pl[g] = (int)lround(-10 * (gl[g] - m));
+    // GQ from the likelihoods alone, as GATK's blocks: the prior would give
+    // a position with one read a GQ of 30
+    int gq = pl[0] > 0 ? 0 : pl[1] < pl[2] ? pl[1] : pl[2];
+    if (gq > 99) gq = 99;
+    return block_add(k, ref, c, b, col->pos, col->pos + 1, band_of(k->a, gq), dp, gq, pl);
+}
+
+/* Call one chunk: at each column the SNV, then the indel that follows it;
+ * with --gvcf, every other position into reference blocks, which never
+ * reach past the chunk (so the blocks do not depend on the threads). */
 static int call_chunk(g5_plp_t *p, caller_t *k, chunk_t *c)
 {
     if (g5_plp_region(p, c->tid, c->beg, c->end) < 0) return -1;
-    hts_pos_t ref_len;
+    hts_pos_t ref_len, next = c->beg;
     const char *ref = g5_plp_ref(p, &ref_len);
+    int gvcf = k->a->gvcf;
+    block_t block = { 0 };
     g5_plp_col_t col;
     bcf1_t *rec = NULL;
     int r;
     while ((r = g5_plp_next(p, &col)) > 0) {
+        int count[4] = { 0 };
+        if (gvcf && col.pos > next && block_add(k, ref, c, &block, next, col.pos, -1, 0, 0, NULL) < 0) goto fail;
+        next = col.pos + 1;
+        if (gather(k, &col, count) < 0) goto fail;
         for (int kind = 0; kind < 2; kind++) {
-            if (!rec && !(rec = bcf_init())) return -1;
-            int v = kind == 0 ? call_snv(k, c->tid, &col, rec) : call_indel(k, c->tid, &col, ref, ref_len, rec);
-            if (v < 0) {
-                bcf_destroy(rec);
-                return -1;
-            }
-            if (v && chunk_push(c, rec) < 0) {
-                bcf_destroy(rec);
-                return -1;
-            }
-            if (v) rec = NULL;
+            if (!rec && !(rec = bcf_init())) goto fail;
+            int v = kind == 0 ? call_snv(k, c->tid, &col, count, rec) : call_indel(k, c->tid, &col, ref, ref_len, rec);
+            if (v < 0) goto fail;
+            if (gvcf && !v && kind == 0 && block_position(k, ref, c, &block, &col) < 0) goto fail;
+            if (!v) continue;
+            // a variant ends the block first: the records stay in order
+            if (gvcf && block_flush(k, ref, c, &block) < 0) goto fail;
+            if (chunk_push(c, rec) < 0) goto fail;
+            rec = NULL;
         }
     }
+    if (r < 0) goto fail;
+    if (gvcf && ((next < c->end && block_add(k, ref, c, &block, next, c->end, -1, 0, 0, NULL) < 0)
+                 || block_flush(k, ref, c, &block) < 0))
+        goto fail;
     if (rec) bcf_destroy(rec);
-    return r < 0 ? -1 : 0;
+    return 0;
+fail:
+    if (rec) bcf_destroy(rec);
+    return -1;
 }
 
 static void job_fail(job_t *j, const char *why)
@@ -812,5 +997,6 @@ done:
     g5_plp_close(p);
     g5_pool_destroy(&pool);
     free(a.cmdline);
+    free(a.bands);
     return g5_finish(TOOL, status);
 }
