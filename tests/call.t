@@ -132,6 +132,34 @@ is "$(cat "$T/merge")" 0 "adjacent blocks never share a GQ band"
 exits 2 "--gvcf with two inputs: a usage error" "$G5" call --gvcf -f "$S/ref.fa" "$S/s1.bam" "$S/s2.bam"
 exits 2 "--gq-bands not increasing: a usage error" "$G5" call --gvcf --gq-bands 30,20 -f "$S/ref.fa" "$S/s1.bam"
 
+# --- ploidy by region and sex --------------------------------------------------------
+
+printf '# X once in males; no copy of V:1-2000 in females (a Y stand-in)\nCHROMOSOME_X * * M 1\nCHROMOSOME_V 1 2000 F 0\nchrZ 1 10 M 1\n' >"$S/ploidy.txt"
+printf 's1\tM\ns2\tfemale\n' >"$S/sex.txt"
+runs "--ploidy-file, --sex" "$G5" call --ploidy-file "$S/ploidy.txt" --sex "$S/sex.txt" -f "$S/ref.fa" -o "$S/ploidy.vcf" "$S/s1.bam" "$S/s2.bam"
+n_x=$(awk '$1 == "CHROMOSOME_X"' "$S/ploidy.vcf" | wc -l)
+[ "$n_x" -gt 0 ]; ok $? "variant sites on X ($n_x)"
+is "$(awk '$1 == "CHROMOSOME_X" { split($10, f, ":"); print f[1] }' "$S/ploidy.vcf" | grep -c /)" 0 "male on X: haploid genotypes, never diploid"
+is "$(awk '$1 == "CHROMOSOME_V" && $2 <= 2000 { split($11, f, ":"); print f[1] }' "$S/ploidy.vcf" | sort -u | tr '\n' ' ')" ". " \
+    "female where she has no copy: '.'"
+is "$(awk '$1 == "CHROMOSOME_V" && $2 > 2000 { split($11, f, ":"); print f[1] }' "$S/ploidy.vcf" | grep -c /)" \
+   "$(awk '$1 == "CHROMOSOME_V" && $2 > 2000' "$S/ploidy.vcf" | wc -l)" "... and diploid past it"
+is "$(awk '$1 == "CHROMOSOME_I" { split($10, f, ":"); print f[1] }' "$S/ploidy.vcf" | grep -vc /)" 0 "autosomes stay diploid"
+runs "--gvcf with a ploidy file" "$G5" call --gvcf --ploidy-file "$S/ploidy.txt" --sex "$S/sex.txt" -r CHROMOSOME_X -f "$S/ref.fa" -o "$S/ploidy.g.vcf" "$S/s1.bam"
+is "$(grep -v '^#' "$S/ploidy.g.vcf" | awk '$5 == "<*>" && $10 !~ /^\./ { split($10, f, ":"); print f[1] ":" gsub(/,/, ",", f[5]) }' | sort -u | tr '\n' ' ')" "0:1 " \
+    "haploid blocks: GT 0 and two PL values"
+# the sex inferred by g5 coverage feeds the calls
+"$G5" coverage "$S/cov" "$S/s1.bam" 2>/dev/null
+runs "--sex from g5 coverage's sex.tsv" "$G5" call --ploidy-file "$S/ploidy.txt" --sex "$S/cov.sex.tsv" -r CHROMOSOME_X -f "$S/ref.fa" -o "$S/covsex.vcf" "$S/s1.bam"
+is "$(awk '!/^#/ { split($10, f, ":"); print f[1] }' "$S/covsex.vcf" | grep -c /)" "$(grep -vc '^#' "$S/covsex.vcf")" \
+    "simulated evenly, s1 looks female to g5 coverage: diploid on X"
+printf 's2\tF\n' >"$S/sex2.txt"
+exits 1 "a sample missing from --sex" "$G5" call --sex "$S/sex2.txt" -f "$S/ref.fa" -o "$T/x.vcf" "$S/s1.bam"
+stderr_has "sample \"s1\" is not in \"$S/sex2.txt\"" "and says which"
+printf 'CHROMOSOME_X 1 100 M two\n' >"$S/badploidy.txt"
+exits 1 "a malformed ploidy file" "$G5" call --ploidy-file "$S/badploidy.txt" -f "$S/ref.fa" -o "$T/x.vcf" "$S/s1.bam"
+stderr_has "\"$S/badploidy.txt\" line 1: want CHROM FROM TO SEX PLOIDY" "and names the line"
+
 # --- formats and provenance -------------------------------------------------------
 
 runs "--write-index, vcf.gz" "$G5" call --write-index -f "$S/ref.fa" -o "$S/ix.vcf.gz" "$S/s1.bam"

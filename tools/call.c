@@ -28,6 +28,7 @@
 #include "indel.h"
 #include "out.h"
 #include "pileup.h"
+#include "ploidy.h"
 #include "progress.h"
 #include "vcfout.h"
 
@@ -45,6 +46,10 @@ typedef struct args {
     int ploidy;
     double theta;
     int min_alt;            /* reads showing an allele, over all samples, for it to be tried */
+    const char *ploidy_file;    /* --ploidy-file */
+    const char *sex_file;       /* --sex */
+    g5_ploidy_t *ploidies;      /* from both, for the workers */
+    char *sexes;                /* per sample: 'M', 'F', 'U' */
     int gvcf;               /* --gvcf: every position, in reference blocks */
     int *bands, nbands;     /* --gq-bands: lower bounds of the GQ bands of blocks */
     int help;
@@ -67,7 +72,10 @@ static void usage(FILE *fp)
         "  -d, --max-depth INT     reads per file and position kept at most [250]\n"
         "\n"
         "Model:\n"
-        "      --ploidy 1|2        ploidy of every sample [2]\n"
+        "      --ploidy 1|2        ploidy where the ploidy file says nothing [2]\n"
+        "      --ploidy-file FILE  ploidy by region and sex, bcftools' layout:\n"
+        "                          CHROM FROM TO SEX PLOIDY (e.g. Y 1 57227415 F 0)\n"
+        "      --sex FILE          sample and sex (M/F) per line, or g5 coverage's sex.tsv\n"
         "      --theta FLOAT       expected heterozygosity, the prior of a variant [0.001]\n"
         "      --min-alt INT       reads an allele or indel needs, over all samples, to\n"
         "                          be tried [2]\n"
@@ -104,7 +112,8 @@ static int parse_bands(args_t *a, const char *s)
     return G5_EXIT_OK;
 }
 
-enum { OPT_MIN_BASEQ = G5_OPT_TOOL_BASE, OPT_NO_BAQ, OPT_PLOIDY, OPT_THETA, OPT_MIN_ALT, OPT_GVCF, OPT_GQ_BANDS };
+enum { OPT_MIN_BASEQ = G5_OPT_TOOL_BASE, OPT_NO_BAQ, OPT_PLOIDY, OPT_THETA, OPT_MIN_ALT, OPT_GVCF, OPT_GQ_BANDS,
+       OPT_PLOIDY_FILE, OPT_SEX };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
@@ -119,6 +128,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"min-alt", required_argument, NULL, OPT_MIN_ALT},
         {"gvcf", no_argument, NULL, OPT_GVCF},
         {"gq-bands", required_argument, NULL, OPT_GQ_BANDS},
+        {"ploidy-file", required_argument, NULL, OPT_PLOIDY_FILE},
+        {"sex", required_argument, NULL, OPT_SEX},
         {NULL, 0, NULL, 0}
     };
     int c, r;
@@ -161,6 +172,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
             a->min_alt = (int)v;
             break;
         case OPT_GVCF: a->gvcf = 1; break;
+        case OPT_PLOIDY_FILE: a->ploidy_file = optarg; break;
+        case OPT_SEX: a->sex_file = optarg; break;
         case OPT_GQ_BANDS:
             if ((r = parse_bands(a, optarg)) != G5_EXIT_OK) return r;
             break;
@@ -289,12 +302,12 @@ static int fill_record(caller_t *k, bcf1_t *rec, int tid, hts_pos_t pos, const c
     rec->qual = (float)(round(qual * 100) / 100);
     int maxg = 0, dp_total = 0;
     for (int i = 0; i < k->ns; i++) {
-        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
+        int ng = k->ploidy[i] ? g5_gl_ngenotypes(nal, k->ploidy[i]) : 1;
         if (ng > maxg) maxg = ng;
     }
     for (int i = 0; i < k->ns; i++) {
         int *pl = k->pl + (size_t)i * maxg, *gtv = k->gtv + (size_t)i * 2;
-        int ng = g5_gl_ngenotypes(nal, k->ploidy[i]);
+        int ng = k->ploidy[i] ? g5_gl_ngenotypes(nal, k->ploidy[i]) : 1;
         dp_total += k->dp[i];
         if (k->gt[i] < 0) {
             gtv[0] = bcf_gt_missing;
@@ -344,7 +357,7 @@ static int gather(caller_t *k, const g5_plp_col_t *col, int *count)
         k->obs_of[i] = k->obs + at;
         k->qual_of[i] = k->qual + at;
         int n = 0;
-        for (int j = 0; j < col->n[i]; j++) {
+        for (int j = 0; j < col->n[i] && k->ploidy[i]; j++) {     // no copy here: no data
             const bam_pileup1_t *p = &col->reads[i][j];
             if (p->is_del || p->is_refskip) continue;
             int base = seq_nt16_int[bam_seqi(bam_get_seq(p->b), p->qpos)];
@@ -467,7 +480,7 @@ static int indel_read_likelihoods(caller_t *k, const g5_plp_col_t *col, const ch
     for (int i = 0; i < k->ns; i++) {
         k->lk_of[i] = k->lk + at;
         int n = 0;
-        for (int j = 0; j < col->n[i]; j++) {
+        for (int j = 0; j < col->n[i] && k->ploidy[i]; j++) {
             const bam_pileup1_t *p = &col->reads[i][j];
             if (p->is_refskip || mate_seen(col->reads[i], j)) continue;
             if (g5_indel_read_lk(ref, ref_len, col->pos, cand, nc, p->b, k->lk_of[i] + (size_t)n * nal) < 0)
@@ -662,6 +675,7 @@ static int chunk_push(chunk_t *c, bcf1_t *rec)
 typedef struct block {
     int open;
     hts_pos_t beg, end;     /* [beg, end) */
+    int ploidy;             /* the sample's, all along the block */
     int band;               /* GQ band, or -1: no reads */
     int min_gq, min_dp;
     int64_t sum_dp;
@@ -679,11 +693,12 @@ static int band_of(const args_t *a, int gq)
 static int block_record(caller_t *k, const char *ref, int tid, const block_t *b, bcf1_t *rec)
 {
     char alleles[8] = { ref[b->beg], ',', '<', '*', '>', '\0' };
-    int32_t end = (int32_t)b->end, nodata = b->band < 0;
-    int32_t gt[2] = { nodata ? bcf_gt_missing : bcf_gt_unphased(0), nodata ? bcf_gt_missing : bcf_gt_unphased(0) };
+    int32_t end = (int32_t)b->end, nodata = b->band < 0, diploid = b->ploidy == 2;
+    int32_t gt[2] = { nodata ? bcf_gt_missing : bcf_gt_unphased(0),
+                      !diploid ? bcf_int32_vector_end : nodata ? bcf_gt_missing : bcf_gt_unphased(0) };
     int32_t gq = nodata ? bcf_int32_missing : b->min_gq, min_dp = b->min_dp;
     int32_t dp = nodata ? 0 : (int32_t)((b->sum_dp + (b->end - b->beg) / 2) / (b->end - b->beg));
-    int32_t pl[3] = { b->pl[0], b->pl[1], b->pl[2] };
+    int32_t pl[3] = { b->pl[0], b->pl[1], diploid ? b->pl[2] : bcf_int32_vector_end };
     if (nodata) pl[0] = bcf_int32_missing, pl[1] = pl[2] = bcf_int32_vector_end;
     bcf_clear(rec);
     rec->rid = tid;
@@ -717,9 +732,11 @@ static int block_flush(caller_t *k, const char *ref, chunk_t *c, block_t *b)
 static int block_add(caller_t *k, const char *ref, chunk_t *c, block_t *b, hts_pos_t beg, hts_pos_t end,
                      int band, int dp, int gq, const int *pl)
 {
-    if (b->open && (b->band != band || b->end != beg) && block_flush(k, ref, c, b) < 0) return -1;
+    int ploidy = k->ploidy[0];
+    if (b->open && (b->band != band || b->end != beg || b->ploidy != ploidy) && block_flush(k, ref, c, b) < 0)
+        return -1;
     if (!b->open) {
-        *b = (block_t){ 1, beg, beg, band, gq, dp, 0, { 0, 0, 0 } };
+        *b = (block_t){ 1, beg, beg, ploidy, band, gq, dp, 0, { 0, 0, 0 } };
         if (pl) memcpy(b->pl, pl, sizeof b->pl);
     }
     b->end = end;
@@ -734,18 +751,41 @@ static int block_add(caller_t *k, const char *ref, chunk_t *c, block_t *b, hts_p
  * against the reference and <*> (any other base)? */
 static int block_position(caller_t *k, const char *ref, chunk_t *c, block_t *b, const g5_plp_col_t *col)
 {
-    int r = base_index(col->ref), dp = k->nobs[0];
+    int r = base_index(col->ref), dp = k->nobs[0], ng = k->ploidy[0] == 2 ? 3 : 2;
     if (r < 0 || dp == 0) return block_add(k, ref, c, b, col->pos, col->pos + 1, -1, 0, 0, NULL);
     snv_likelihoods(k, &r, 1, 1);
     const double *gl = k->glp[0];
-    double m = fmax(gl[0], fmax(gl[1], gl[2]));
-    int pl[3];
-    for (int g = 0; g < 3; g++) pl[g] = (int)lround(-10 * (gl[g] - m));
+    double m = gl[0];
+    for (int g = 1; g < ng; g++) m = fmax(m, gl[g]);
+    int pl[3] = { 0, 0, 0 };
+    for (int g = 0; g < ng; g++) pl[g] = (int)lround(-10 * (gl[g] - m));
     // GQ from the likelihoods alone, as GATK's blocks: the prior would give
     // a position with one read a GQ of 30
-    int gq = pl[0] > 0 ? 0 : pl[1] < pl[2] ? pl[1] : pl[2];
+    int gq = pl[0] > 0 ? 0 : ng == 2 ? pl[1] : pl[1] < pl[2] ? pl[1] : pl[2];
     if (gq > 99) gq = 99;
     return block_add(k, ref, c, b, col->pos, col->pos + 1, band_of(k->a, gq), dp, gq, pl);
+}
+
+/* Each sample's ploidy at a position. */
+static void set_ploidy(caller_t *k, int tid, hts_pos_t pos)
+{
+    if (!k->a->ploidies) return;
+    int by_sex[3] = { g5_ploidy_at(k->a->ploidies, tid, pos, 'M'), g5_ploidy_at(k->a->ploidies, tid, pos, 'F'),
+                      g5_ploidy_at(k->a->ploidies, tid, pos, 'U') };
+    for (int i = 0; i < k->ns; i++)
+        k->ploidy[i] = by_sex[k->a->sexes[i] == 'M' ? 0 : k->a->sexes[i] == 'F' ? 1 : 2];
+}
+
+/* [beg, end) without reads into blocks of ./., split where the ploidy
+ * changes (a pseudo-autosomal boundary, say). */
+static int no_reads(caller_t *k, const char *ref, chunk_t *c, block_t *b, hts_pos_t beg, hts_pos_t end)
+{
+    if (!k->a->ploidies) return block_add(k, ref, c, b, beg, end, -1, 0, 0, NULL);
+    for (hts_pos_t x = beg; x < end; x++) {     // ploidy files hold a few regions: fine base by base
+        set_ploidy(k, c->tid, x);
+        if (block_add(k, ref, c, b, x, x + 1, -1, 0, 0, NULL) < 0) return -1;
+    }
+    return 0;
 }
 
 /* Call one chunk: at each column the SNV, then the indel that follows it;
@@ -763,8 +803,9 @@ static int call_chunk(g5_plp_t *p, caller_t *k, chunk_t *c)
     int r;
     while ((r = g5_plp_next(p, &col)) > 0) {
         int count[4] = { 0 };
-        if (gvcf && col.pos > next && block_add(k, ref, c, &block, next, col.pos, -1, 0, 0, NULL) < 0) goto fail;
+        if (gvcf && col.pos > next && no_reads(k, ref, c, &block, next, col.pos) < 0) goto fail;
         next = col.pos + 1;
+        set_ploidy(k, c->tid, col.pos);
         if (gather(k, &col, count) < 0) goto fail;
         for (int kind = 0; kind < 2; kind++) {
             if (!rec && !(rec = bcf_init())) goto fail;
@@ -779,7 +820,7 @@ static int call_chunk(g5_plp_t *p, caller_t *k, chunk_t *c)
         }
     }
     if (r < 0) goto fail;
-    if (gvcf && ((next < c->end && block_add(k, ref, c, &block, next, c->end, -1, 0, 0, NULL) < 0)
+    if (gvcf && ((next < c->end && no_reads(k, ref, c, &block, next, c->end) < 0)
                  || block_flush(k, ref, c, &block) < 0))
         goto fail;
     if (rec) bcf_destroy(rec);
@@ -903,6 +944,23 @@ int main_call(int argc, char *argv[])
         g5_err(TOOL, "%s", why);
         goto done;
     }
+    if (a.ploidy_file || a.sex_file) {
+        if (!(a.ploidies = g5_ploidy_load(a.ploidy_file, g5_plp_header(p), a.ploidy, why, sizeof why))) {
+            g5_err(TOOL, "%s", why);
+            goto done;
+        }
+        const char *names[a.ninputs];
+        for (int i = 0; i < a.ninputs; i++) names[i] = g5_plp_sample(p, i);
+        if (!(a.sexes = malloc(a.ninputs))) {
+            g5_err(TOOL, "out of memory");
+            goto done;
+        }
+        memset(a.sexes, 'U', a.ninputs);
+        if (a.sex_file && g5_ploidy_sexes(a.sex_file, a.ninputs, names, a.sexes, why, sizeof why) < 0) {
+            g5_err(TOOL, "%s", why);
+            goto done;
+        }
+    }
     if (!(hdr = make_header(&a, p))) {
         g5_err(TOOL, "cannot make the VCF header (odd contig or sample names?)");
         goto done;
@@ -998,5 +1056,7 @@ done:
     g5_pool_destroy(&pool);
     free(a.cmdline);
     free(a.bands);
+    free(a.sexes);
+    g5_ploidy_destroy(a.ploidies);
     return g5_finish(TOOL, status);
 }
