@@ -10,6 +10,7 @@
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
 
+#include "bed.h"
 #include "bedgz.h"
 #include "cli.h"
 #include "covreport.h"
@@ -32,13 +33,7 @@ typedef struct stat {
     uint32_t min, max;
 } stat_t;
 
-/* A BED region. */
-typedef struct region {
-    int tid;
-    hts_pos_t beg, end;
-    char *name;         /* the 4th column, or NULL */
-    size_t order;       /* line in the file, to keep ties in file order */
-} region_t;
+typedef g5_bed_region_t region_t;
 
 /* What is counted over one region (a window or a BED line). */
 typedef struct acc {
@@ -433,103 +428,11 @@ int g5_covreport_end(g5_covreport_t *r)
 
 /* --- BED regions -------------------------------------------------------- */
 
-static int cmp_region(const void *a, const void *b)
-{
-    const region_t *x = a, *y = b;
-    if (x->tid != y->tid) return x->tid < y->tid ? -1 : 1;
-    if (x->beg != y->beg) return x->beg < y->beg ? -1 : 1;
-    return (x->order > y->order) - (x->order < y->order);
-}
-
-/* Parse one BED line (already split at tabs into @p f, @p nf fields). */
-static int bed_line(g5_covreport_t *r, char **f, int nf, size_t lineno, size_t *mreg,
-                    char *why, size_t nwhy)
-{
-    const char *path = r->o.bed;
-    if (nf < 3) {
-        snprintf(why, nwhy, "\"%s\" line %zu: fewer than 3 columns", path, lineno);
-        return -1;
-    }
-    int tid = sam_hdr_name2tid((sam_hdr_t *)r->hdr, f[0]);
-    if (tid < 0) {
-        snprintf(why, nwhy, "\"%s\" line %zu: contig \"%s\" is not in the alignment file's header",
-                 path, lineno, f[0]);
-        return -1;
-    }
-    long long beg, end;
-    char *e1, *e2;
-    beg = strtoll(f[1], &e1, 10);
-    end = strtoll(f[2], &e2, 10);
-    if (!*f[1] || *e1 || !*f[2] || *e2 || beg < 0 || end < beg) {
-        snprintf(why, nwhy, "\"%s\" line %zu: start and end must be integers, 0 <= start <= end",
-                 path, lineno);
-        return -1;
-    }
-    if (end > sam_hdr_tid2len(r->hdr, tid)) {
-        snprintf(why, nwhy, "\"%s\" line %zu: %s:%lld-%lld ends past the end of %s (%" PRIhts_pos " bp): "
-                 "is it for another reference?", path, lineno, f[0], beg, end, f[0],
-                 sam_hdr_tid2len(r->hdr, tid));
-        return -1;
-    }
-    if (r->nreg == *mreg) {
-        size_t m = *mreg ? 2 * *mreg : 256;
-        region_t *x = realloc(r->reg, m * sizeof *x);
-        if (!x) return -1;
-        r->reg = x;
-        *mreg = m;
-    }
-    region_t *g = &r->reg[r->nreg];
-    g->tid = tid;
-    g->beg = beg;
-    g->end = end;
-    g->order = r->nreg;
-    g->name = nf > 3 && *f[3] ? strdup(f[3]) : NULL;
-    if (nf > 3 && *f[3] && !g->name) return -1;
-    r->reg_bytes += sizeof *g + (g->name ? strlen(g->name) + 1 : 0);
-    r->nreg++;
-    return 0;
-}
-
 static int bed_load(g5_covreport_t *r, char *why, size_t nwhy)
 {
-    const char *path = r->o.bed;
-    htsFile *fp = hts_open(path, "r");
-    if (!fp) {
-        snprintf(why, nwhy, "cannot read \"%s\": %s", path, strerror(errno));
-        return -1;
-    }
-    kstring_t s = KS_INITIALIZE;
-    size_t lineno = 0, mreg = 0;
-    int ret, r_ = 0;
-    while ((ret = hts_getline(fp, 10, &s)) >= 0) {
-        lineno++;
-        while (s.l && isspace((unsigned char)s.s[s.l - 1])) s.s[--s.l] = '\0';
-        if (!s.l || s.s[0] == '#' || strncmp(s.s, "track ", 6) == 0 || strncmp(s.s, "browser ", 8) == 0)
-            continue;
-        char *f[4];
-        int nf = 0;
-        for (char *p = s.s; nf < 4; ) {
-            f[nf++] = p;
-            char *t = strchr(p, '\t');
-            if (!t) break;
-            *t = '\0';
-            p = t + 1;
-        }
-        if ((r_ = bed_line(r, f, nf, lineno, &mreg, why, nwhy)) < 0) break;
-    }
-    if (r_ == 0 && ret < -1) {
-        snprintf(why, nwhy, "cannot read \"%s\": error after line %zu", path, lineno);
-        r_ = -1;
-    }
-    if (r_ < 0 && !*why) snprintf(why, nwhy, "cannot read \"%s\": out of memory", path);
-    free(s.s);
-    if (hts_close(fp) < 0 && r_ == 0) {
-        snprintf(why, nwhy, "cannot read \"%s\"", path);
-        r_ = -1;
-    }
-    if (r_ < 0) return -1;
-
-    qsort(r->reg, r->nreg, sizeof *r->reg, cmp_region);
+    if (g5_bed_read(r->o.bed, r->hdr, &r->reg, &r->nreg, why, nwhy) < 0) return -1;
+    for (size_t i = 0; i < r->nreg; i++)
+        r->reg_bytes += sizeof *r->reg + (r->reg[i].name ? strlen(r->reg[i].name) + 1 : 0);
     int n = sam_hdr_nref(r->hdr);
     if (!(r->reg_off = calloc(n + 1, sizeof *r->reg_off))) return -1;
     for (size_t i = 0; i < r->nreg; i++) r->reg_off[r->reg[i].tid + 1]++;
@@ -697,8 +600,7 @@ void g5_covreport_destroy(g5_covreport_t *r)
     g5_bedgz_abort(r->thresholds_gz);
     g5_bedgz_abort(r->quantized_gz);
     g5_bedgz_abort(r->perbase_gz);
-    for (size_t i = 0; i < r->nreg; i++) free(r->reg[i].name);
-    free(r->reg);
+    g5_bed_free(r->reg, r->nreg);
     free(r->reg_off);
     if (r->qlabels)
         for (int i = 0; i + 1 < r->nq; i++) free(r->qlabels[i]);

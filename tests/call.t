@@ -160,6 +160,16 @@ printf 'CHROMOSOME_X 1 100 M two\n' >"$S/badploidy.txt"
 exits 1 "a malformed ploidy file" "$G5" call --ploidy-file "$S/badploidy.txt" -f "$S/ref.fa" -o "$T/x.vcf" "$S/s1.bam"
 stderr_has "\"$S/badploidy.txt\" line 1: want CHROM FROM TO SEX PLOIDY" "and names the line"
 
+# -R: regions of a BED, merged where they overlap
+printf 'CHROMOSOME_I\t60000\t90000\tb\nCHROMOSOME_I\t50000\t70000\ta\nCHROMOSOME_X\t0\t3000\n' >"$S/regions.bed"
+runs "-R BED" "$G5" call -R "$S/regions.bed" -f "$S/ref.fa" -o "$S/bed.vcf" "$S/s1.bam" "$S/s2.bam"
+is "$(grep -v '^#' "$S/bed.vcf")" "$(zcat "$S/joint.vcf.gz" | awk -F'\t' '($1 == "CHROMOSOME_I" && $2 > 50000 && $2 <= 90000) || ($1 == "CHROMOSOME_X" && $2 <= 3000)')" \
+    "-R: exactly the whole run's records in the regions"
+exits 2 "-r with -R: a usage error" "$G5" call -r CHROMOSOME_I -R "$S/regions.bed" -f "$S/ref.fa" "$S/s1.bam"
+printf 'chrZ\t0\t100\n' >"$S/otherref.bed"
+exits 1 "-R with a contig the files lack" "$G5" call -R "$S/otherref.bed" -f "$S/ref.fa" -o "$T/x.vcf" "$S/s1.bam"
+stderr_has "\"$S/otherref.bed\" line 1: contig \"chrZ\" is not in" "and names the line"
+
 # --- formats and provenance -------------------------------------------------------
 
 runs "--write-index, vcf.gz" "$G5" call --write-index -f "$S/ref.fa" -o "$S/ix.vcf.gz" "$S/s1.bam"

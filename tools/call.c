@@ -23,6 +23,7 @@
 #include <htslib/kstring.h>
 
 #include "alnio.h"
+#include "bed.h"
 #include "cli.h"
 #include "gl.h"
 #include "indel.h"
@@ -46,6 +47,7 @@ typedef struct args {
     int ploidy;
     double theta;
     int min_alt;            /* reads showing an allele, over all samples, for it to be tried */
+    const char *regions_file;   /* -R */
     const char *ploidy_file;    /* --ploidy-file */
     const char *sex_file;       /* --sex */
     g5_ploidy_t *ploidies;      /* from both, for the workers */
@@ -64,6 +66,10 @@ static void usage(FILE *fp)
         "Call SNVs and indels from coordinate-sorted, indexed alignment files (one\n"
         "sample each), jointly across the samples, and write the variant sites as\n"
         "VCF/BCF with GT, GQ, DP, AD and PL per sample.\n"
+        "\n"
+        "Where:\n"
+        "  -r, --region REG        only REG (chr, chr:beg-end)\n"
+        "  -R, --regions-file BED  only the regions of a BED file (merged where they overlap)\n"
         "\n"
         "Reads and bases:\n"
         "  -Q, --mapq INT          skip records with mapping quality below INT [0]\n"
@@ -88,7 +94,7 @@ static void usage(FILE *fp)
         "                          LIST gives the bands' lower bounds [10,20,30]\n"
         "\n"
         "Common options:\n");
-    g5_opts_help(fp, "@oOfrwPvph");
+    g5_opts_help(fp, "@oOfwPvph");
     fprintf(fp, "\nSee g5-call(1).\n");
 }
 
@@ -129,6 +135,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"gvcf", no_argument, NULL, OPT_GVCF},
         {"gq-bands", required_argument, NULL, OPT_GQ_BANDS},
         {"ploidy-file", required_argument, NULL, OPT_PLOIDY_FILE},
+        {"regions-file", required_argument, NULL, 'R'},
         {"sex", required_argument, NULL, OPT_SEX},
         {NULL, 0, NULL, 0}
     };
@@ -136,7 +143,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
     long v;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":@:o:O:f:r:Q:d:h", longopts, NULL)) >= 0) {
+    while ((c = getopt_long(argc, argv, ":@:o:O:f:r:R:Q:d:h", longopts, NULL)) >= 0) {
         switch (c) {
         case 'h':
             usage(stdout);
@@ -173,6 +180,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
             break;
         case OPT_GVCF: a->gvcf = 1; break;
         case OPT_PLOIDY_FILE: a->ploidy_file = optarg; break;
+        case 'R': a->regions_file = optarg; break;
         case OPT_SEX: a->sex_file = optarg; break;
         case OPT_GQ_BANDS:
             if ((r = parse_bands(a, optarg)) != G5_EXIT_OK) return r;
@@ -189,6 +197,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
     if (optind == argc) return g5_usage_error(TOOL, "no input file");
     a->inputs = argv + optind;
     a->ninputs = argc - optind;
+    if (a->regions_file && a->o.region) return g5_usage_error(TOOL, "-r and -R exclude each other");
     if (a->gvcf && a->ninputs != 1)
         return g5_usage_error(TOOL, "--gvcf calls one sample: give one input file, not %d", a->ninputs);
     if (!a->nbands && parse_bands(a, "10,20,30") != G5_EXIT_OK) return G5_EXIT_USAGE;
@@ -877,32 +886,54 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* Cut the regions to call into chunks: -r, or every contig. */
-static int make_chunks(job_t *j, const sam_hdr_t *sh, const char *region, char *why, size_t nwhy)
+static int add_chunks(job_t *j, size_t *m, int tid, hts_pos_t beg, hts_pos_t end)
 {
+    for (hts_pos_t b = beg; b < end; b += CHUNK) {
+        if (j->nchunks == *m) {
+            *m = *m ? 2 * *m : 64;
+            chunk_t *x = realloc(j->chunks, *m * sizeof *x);
+            if (!x) return -1;
+            j->chunks = x;
+        }
+        j->chunks[j->nchunks++] = (chunk_t){ tid, b, b + CHUNK < end ? b + CHUNK : end, NULL, 0, 0, 0, 0 };
+    }
+    return 0;
+}
+
+/* Cut what is to be called into chunks: -r, -R (merged), or every contig. */
+static int make_chunks(job_t *j, const sam_hdr_t *sh, const args_t *a, char *why, size_t nwhy)
+{
+    size_t m = 0;
+    if (a->regions_file) {
+        g5_bed_region_t *reg;
+        size_t n;
+        if (g5_bed_read(a->regions_file, sh, &reg, &n, why, nwhy) < 0) return -1;
+        int r = 0;
+        for (size_t i = 0; i < n && r == 0; ) {
+            int tid = reg[i].tid;
+            hts_pos_t beg = reg[i].beg, end = reg[i].end;
+            for (i++; i < n && reg[i].tid == tid && reg[i].beg <= end; i++)
+                if (reg[i].end > end) end = reg[i].end;
+            r = add_chunks(j, &m, tid, beg, end);
+        }
+        g5_bed_free(reg, n);
+        if (r < 0) snprintf(why, nwhy, "out of memory");
+        return r;
+    }
     int tid_beg = 0, tid_end = sam_hdr_nref(sh);
     hts_pos_t rbeg = 0, rend = HTS_POS_MAX;
-    if (region) {
+    if (a->o.region) {
         int tid;
-        if (!sam_parse_region((sam_hdr_t *)sh, region, &tid, &rbeg, &rend, 0) || tid < 0) {
-            snprintf(why, nwhy, "invalid region \"%s\" (not a contig of the input files?)", region);
+        if (!sam_parse_region((sam_hdr_t *)sh, a->o.region, &tid, &rbeg, &rend, 0) || tid < 0) {
+            snprintf(why, nwhy, "invalid region \"%s\" (not a contig of the input files?)", a->o.region);
             return -1;
         }
         tid_beg = tid;
         tid_end = tid + 1;
     }
-    size_t m = 0;
     for (int t = tid_beg; t < tid_end; t++) {
-        hts_pos_t len = sam_hdr_tid2len(sh, t), end = rend < len ? rend : len;
-        for (hts_pos_t b = rbeg; b < end; b += CHUNK) {
-            if (j->nchunks == m) {
-                m = m ? 2 * m : 64;
-                chunk_t *x = realloc(j->chunks, m * sizeof *x);
-                if (!x) return snprintf(why, nwhy, "out of memory"), -1;
-                j->chunks = x;
-            }
-            j->chunks[j->nchunks++] = (chunk_t){ t, b, b + CHUNK < end ? b + CHUNK : end, NULL, 0, 0, 0, 0 };
-        }
+        hts_pos_t len = sam_hdr_tid2len(sh, t);
+        if (add_chunks(j, &m, t, rbeg, rend < len ? rend : len) < 0) return snprintf(why, nwhy, "out of memory"), -1;
     }
     return 0;
 }
@@ -965,7 +996,7 @@ int main_call(int argc, char *argv[])
         g5_err(TOOL, "cannot make the VCF header (odd contig or sample names?)");
         goto done;
     }
-    if (make_chunks(&j, g5_plp_header(p), a.o.region, why, sizeof why) < 0) {
+    if (make_chunks(&j, g5_plp_header(p), &a, why, sizeof why) < 0) {
         g5_err(TOOL, "%s", why);
         goto done;
     }
