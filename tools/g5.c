@@ -18,6 +18,7 @@ int main_markdup(int argc, char *argv[]);
 int main_stats(int argc, char *argv[]);
 int main_coverage(int argc, char *argv[]);
 int main_call(int argc, char *argv[]);
+int main_concord(int argc, char *argv[]);
 
 typedef struct {
     const char *name;
@@ -31,7 +32,8 @@ static const g5_cmd_t commands[] = {
     { "markdup", main_markdup, "mark duplicates as Picard MarkDuplicates does, with its metrics" },
     { "stats", main_stats, "alignment statistics: flagstat and samtools-stats SN numbers" },
     { "coverage", main_coverage, "depth of coverage with mosdepth's outputs, and inferred sex" },
-    { "call", main_call, "call SNVs jointly from indexed BAM/CRAM files, one sample each" },
+    { "call", main_call, "call SNVs and indels jointly from indexed BAM/CRAM files; --gvcf per sample" },
+    { "concord", main_concord, "compare calls with a truth set after normalisation: TP, FP, FN, F1 per type" },
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
