@@ -20,9 +20,9 @@ SHELL       := /bin/bash
 .SUFFIXES:
 PAIRS_SORT ?= 2000000
 
-.PHONY: all stats sort bam pairs coverage covbam
+.PHONY: all stats sort bam pairs coverage covbam call callbam
 
-all: stats sort coverage
+all: stats sort coverage call
 
 bam: $(WORK)/bench.bam
 pairs: $(WORK)/pairs.bam
@@ -56,3 +56,18 @@ $(WORK)/coverage-long.bam:
 coverage: $(WORK)/coverage-long.bam
 	REPEATS=$(REPEATS) THREADS_LIST='$(THREADS_LIST)' \
 	    $(BENCH)/coverage-bench.sh $(G5) $(WORK)/coverage.bam $(WORK)/coverage-long.bam $(WORK)
+
+# Variant calling: three diploid samples (dwgsim, one seed each, mutation rate
+# 0.001, 15% indels: the truth) at CALL_DEPTH-x of 2x150 bp pairs on a 2 Mb
+# reference (CHROMOSOME_I of ce.fa + 1 Mb pseudo-random), bwa mem piped into
+# g5 sort --markdup --write-index.  gen-calls.sh skips what is there.
+CALL_DEPTH ?= 30
+CALL_BAMS  := $(WORK)/call-s1.bam $(WORK)/call-s2.bam $(WORK)/call-s3.bam
+
+callbam: $(CALL_BAMS)
+
+$(CALL_BAMS):
+	$(BENCH)/gen-calls.sh $(G5) $(WORK) $(CALL_DEPTH)
+
+call: $(CALL_BAMS)
+	REPEATS=$(REPEATS) $(BENCH)/call-bench.sh $(G5) $(WORK)/gen-calls/ref.fa $(WORK) $(CALL_BAMS)
