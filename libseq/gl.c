@@ -95,7 +95,7 @@ static void prior_of(int nal, int ploidy, double theta, double *prior)
 }
 
 void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, double theta,
-                int *gt, int *gq, double *qual)
+                const uint8_t *allowed, int *gt, int *gq, double *qual)
 {
     double log_none = 0;    /* log10 P(no sample carries an alternate | data) */
     for (int i = 0; i < ns; i++) {
@@ -105,6 +105,12 @@ void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, dou
         int ng = g5_gl_ngenotypes(nal, ploidy[i]), best = 0;
         double prior[MAX_GT], post[MAX_GT], m = gl[i][0], sum = 0, other = 0;
         prior_of(nal, ploidy[i], theta, prior);
+        if (allowed)    // a genotype with an allele the sample may not hold is out
+            for (int g = 0; g < ng; g++) {
+                int a[2];
+                g5_gl_alleles(g, ploidy[i], a);
+                if (!allowed[i * nal + a[0]] || (ploidy[i] == 2 && !allowed[i * nal + a[1]])) prior[g] = 0;
+            }
         for (int g = 1; g < ng; g++) if (gl[i][g] > m) m = gl[i][g];
         for (int g = 0; g < ng; g++) {
             sum += post[g] = pow(10.0, gl[i][g] - m) * prior[g];

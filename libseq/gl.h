@@ -64,11 +64,13 @@ void g5_gl_reads(const double *lk, int n, int nal, int ploidy, double *gl);
  * @param ploidy  per sample
  * @param nal     alleles
  * @param theta   expected heterozygosity (1e-3 for humans)
+ * @param allowed per sample, which alleles its genotype may hold (ns x nal,
+ *                nonzero: allowed; the reference always is), or NULL for all
  * @param gt      out: per sample, the genotype index, or -1 without data
  * @param gq      out: per sample, the genotype quality (0 without data)
  * @param qual    out: phred probability that no sample is variant
  */
 void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, double theta,
-                int *gt, int *gq, double *qual);
+                const uint8_t *allowed, int *gt, int *gq, double *qual);
 
 #endif

@@ -21,15 +21,19 @@ static int cmp_candidate(const void *x, const void *y)
     return strcmp(a->ins, b->ins);
 }
 
-int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out, int max)
+int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out, int *index, int max)
 {
     int n = 0;
     g5_indel_t all[64];
     for (int k = 0; k < col->nindels && n < (int)(sizeof all / sizeof *all); k++)
-        if (col->indels[k].reads >= min_reads) all[n++] = col->indels[k];
+        if (col->indels[k].reads >= min_reads) {
+            all[n] = col->indels[k];
+            all[n++].file = k;      // carried through the sort: the rank in the column
+        }
     qsort(all, n, sizeof *all, cmp_candidate);
     if (n > max) n = max;
     memcpy(out, all, n * sizeof *out);
+    for (int c = 0; c < n && index; c++) index[c] = out[c].file;
     return n;
 }
 
@@ -44,22 +48,65 @@ static uint8_t code_of(char c)
     }
 }
 
+/* The part of a read within @p reach bases of [lo, hi) on the reference:
+ * query [*qb, *qe) and the reference span it was aligned to.  A soft clip
+ * inside that reach comes with it (it may be the indel's own bases). */
+static void read_part(const bam1_t *b, hts_pos_t lo, hts_pos_t hi, int *qb, int *qe,
+                      hts_pos_t *rb, hts_pos_t *re)
+{
+    const uint32_t *cig = bam_get_cigar(b);
+    hts_pos_t pos = b->core.pos;
+    int qpos = 0;
+    *qb = -1;
+    *qe = 0;
+    *rb = *re = pos;
+    for (uint32_t k = 0; k < b->core.n_cigar; k++) {
+        int op = bam_cigar_op(cig[k]), len = bam_cigar_oplen(cig[k]), type = bam_cigar_type(op);
+        hts_pos_t rlen = type & 2 ? len : 0;
+        int qlen = type & 1 ? len : 0;
+        // an operation overlapping [lo, hi) on the reference (or a query-only
+        // one at a place within it) belongs to the part
+        int inside = rlen ? pos < hi && pos + rlen > lo : pos >= lo && pos <= hi;
+        if (inside && qlen) {
+            int from = qpos, to = qpos + qlen;
+            if (rlen && type & 1) {     // an aligned block: clip it to [lo, hi)
+                if (pos < lo) from += (int)(lo - pos);
+                if (pos + rlen > hi) to -= (int)(pos + rlen - hi);
+            }
+            if (*qb < 0) {
+                *qb = from;
+                *rb = pos + (rlen && type & 1 && pos < lo ? lo - pos : 0);
+            }
+            *qe = to;
+            *re = rlen && type & 1 ? (pos + rlen > hi ? hi : pos + rlen) : pos;
+        }
+        qpos += qlen;
+        pos += rlen;
+    }
+    if (*qb < 0) *qb = *qe = 0;
+}
+
+/* Bases of reference beyond the indel that a read's part keeps on each side:
+ * enough to place the read, few enough to keep the alignment cheap (the
+ * rest of the read fits every haplotype alike). */
+#define REACH 20
+
 int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
                      const g5_indel_t *cand, int ncand, const bam1_t *b, double *lk)
 {
-    const uint32_t *cig = bam_get_cigar(b);
-    int n_cigar = b->core.n_cigar, lq = b->core.l_qseq;
-    int clip5 = n_cigar && bam_cigar_op(cig[0]) == BAM_CSOFT_CLIP ? bam_cigar_oplen(cig[0]) : 0;
-    int clip3 = n_cigar > 1 && bam_cigar_op(cig[n_cigar - 1]) == BAM_CSOFT_CLIP ? bam_cigar_oplen(cig[n_cigar - 1]) : 0;
     int maxlen = 0;
     for (int c = 0; c < ncand; c++) {
         int l = cand[c].len < 0 ? -cand[c].len : cand[c].len;
         if (l > maxlen) maxlen = l;
     }
-    hts_pos_t w0 = b->core.pos - clip5 - FLANK - maxlen, w1 = bam_endpos(b) + clip3 + FLANK + maxlen;
+    int qb, qe;
+    hts_pos_t rb, re;
+    read_part(b, pos - REACH - maxlen, pos + 1 + maxlen + REACH, &qb, &qe, &rb, &re);
+    int lq = qe - qb;
+    hts_pos_t w0 = rb - FLANK - maxlen, w1 = re + FLANK + maxlen;
     if (w0 < 0) w0 = 0;
     if (w1 > ref_len) w1 = ref_len;
-    if (pos < w0 || pos >= w1 || lq == 0) {     // does not reach the anchor: no opinion
+    if (pos < w0 || pos >= w1 || lq <= 0) {     // does not reach the anchor: no opinion
         for (int h = 0; h <= ncand; h++) lk[h] = 0;
         return 0;
     }
@@ -72,10 +119,12 @@ int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
     // BAQ lowered the qualities around the gap -- exactly the evidence the
     // realignment weighs -- and kept what it took in ZQ (quality + ZQ - 64)
     const uint8_t *seq = bam_get_seq(b), *bq = bam_get_qual(b), *zq = bam_aux_get(b, "ZQ");
-    if (zq && (*zq != 'Z' || (int)strlen((const char *)zq + 1) != lq)) zq = NULL;
+    if (zq && *zq != 'Z') zq = NULL;
+    if (zq && (int)strlen((const char *)zq + 1) != b->core.l_qseq) zq = NULL;
     for (int i = 0; i < lq; i++) {
-        query[i] = code_of(seq_nt16_str[bam_seqi(seq, i)]);
-        int bqi = bq[0] == 0xff ? 30 : bq[i] + (zq ? zq[1 + i] - 64 : 0);    // none recorded: Q30
+        int x = qb + i;
+        query[i] = code_of(seq_nt16_str[bam_seqi(seq, x)]);
+        int bqi = bq[0] == 0xff ? 30 : bq[x] + (zq ? zq[1 + x] - 64 : 0);    // none recorded: Q30
         qual[i] = (uint8_t)(bqi < 0 ? 0 : bqi > 93 ? 93 : bqi);
     }
     probaln_par_t par = { 1e-4f, 1e-2f, maxlen + FLANK };

@@ -33,9 +33,11 @@ typedef g5_plp_indel_t g5_indel_t;
  * @param col        the column
  * @param min_reads  reads (all samples) a candidate needs
  * @param out        room for @p max candidates
+ * @param index      out: each candidate's rank in col->indels (for
+ *                   col->indel_reads), or NULL
  * @return the number kept (0..max)
  */
-int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out, int max);
+int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out, int *index, int max);
 
 /**
  * log10 P(read | haplotype) for the reference haplotype and each candidate,

@@ -36,6 +36,7 @@ struct g5_plp {
 
     g5_plp_indel_t *indels; /* the region's indels, sorted by anchor */
     size_t nindels, mindels;
+    int *indel_reads;       /* per indel, per file: reads showing it */
     size_t next_indel;      /* the first not behind the columns */
 
     bam_mplp_t iter;
@@ -282,7 +283,7 @@ static int add_indel(g5_plp_t *p, const g5_plp_indel_t *x)
 
 /* Record the indels of read @p b: left-aligned into p->indels, and their
  * raw positions into @p at (for the BAQ windows). */
-static int read_indels(g5_plp_t *p, const bam1_t *b, hts_pos_t **at, size_t *n, size_t *m)
+static int read_indels(g5_plp_t *p, int file, const bam1_t *b, hts_pos_t **at, size_t *n, size_t *m)
 {
     const uint32_t *cig = bam_get_cigar(b);
     const uint8_t *seq = bam_get_seq(b);
@@ -298,7 +299,7 @@ static int read_indels(g5_plp_t *p, const bam1_t *b, hts_pos_t **at, size_t *n, 
                 *at = x;
             }
             (*at)[(*n)++] = pos;
-            g5_plp_indel_t x = { pos - 1, op == BAM_CINS ? len : -len, "", 1 };
+            g5_plp_indel_t x = { pos - 1, op == BAM_CINS ? len : -len, "", 1, file };
             int ok = len <= G5_PLP_MAX_INDEL && pos + (op == BAM_CDEL ? len : 0) <= p->seq_len;
             for (int i = 0; ok && op == BAM_CINS && i < len; i++)
                 if ((x.ins[i] = seq_nt16_str[bam_seqi(seq, qpos + i)]) == 'N') ok = 0;
@@ -337,7 +338,7 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
         while ((got = g5_alnin_next(&r->in, b)) > 0) {
             const bam1_core_t *c = &b->core;
             if ((c->flag & p->o.exclude) || c->qual < p->o.min_mapq) continue;
-            if ((ret = read_indels(p, b, &at, &n, &m)) < 0) break;
+            if ((ret = read_indels(p, i, b, &at, &n, &m)) < 0) break;
         }
         if (got < 0) ret = fail(p, "cannot read \"%s\": %s", r->in.path, r->in.why);
         r->nnear = 0;
@@ -349,12 +350,19 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
     }
     bam_destroy1(b);
     free(at);
-    if (ret == 0 && p->nindels) {      // one entry per distinct indel, with its read count
+    if (ret == 0 && p->nindels) {      // one entry per distinct indel, with its read counts
         qsort(p->indels, p->nindels, sizeof *p->indels, cmp_indel);
+        free(p->indel_reads);
+        if (!(p->indel_reads = calloc(p->nindels * p->n, sizeof *p->indel_reads))) ret = -1;
         size_t u = 0;
-        for (size_t k = 0; k < p->nindels; k++) {
-            if (u && cmp_indel(&p->indels[u - 1], &p->indels[k]) == 0) p->indels[u - 1].reads++;
-            else p->indels[u++] = p->indels[k];
+        for (size_t k = 0; k < p->nindels && ret == 0; k++) {
+            int file = p->indels[k].file;
+            if (u && cmp_indel(&p->indels[u - 1], &p->indels[k]) == 0) {
+                p->indels[u - 1].reads++;
+            } else {
+                p->indels[u++] = p->indels[k];
+            }
+            p->indel_reads[(u - 1) * p->n + file]++;
         }
         p->nindels = u;
     }
@@ -402,6 +410,7 @@ int g5_plp_next(g5_plp_t *p, g5_plp_col_t *col)
         while (k < p->nindels && p->indels[k].anchor == pos) k++;
         col->indels = p->indels + p->next_indel;
         col->nindels = (int)(k - p->next_indel);
+        col->indel_reads = p->indel_reads ? p->indel_reads + p->next_indel * p->n : NULL;
         return 1;
     }
     if (r < 0 || p->failed) {
@@ -426,5 +435,6 @@ void g5_plp_close(g5_plp_t *p)
     free(p->nplp);
     free(p->seq);
     free(p->indels);
+    free(p->indel_reads);
     free(p);
 }

@@ -90,6 +90,7 @@ typedef struct g5_plp_indel {
     int len;                            /**< > 0 inserted, < 0 deleted */
     char ins[G5_PLP_MAX_INDEL + 1];     /**< the inserted bases (uppercase), "" for deletions */
     int reads;                          /**< reads showing it, all files */
+    int file;                           /**< scratch: the file of a read's copy while they are gathered */
 } g5_plp_indel_t;
 
 /** One column: the position and, per sample, the reads over it. */
@@ -100,6 +101,7 @@ typedef struct g5_plp_col {
     const bam_pileup1_t **reads;    /**< per sample, n[i] of them */
     const g5_plp_indel_t *indels;   /**< the indels anchored here, by anchor, length, bases */
     int nindels;
+    const int *indel_reads;         /**< per indel k and file i, reads showing it: [k * files + i] */
 } g5_plp_col_t;
 
 /**

@@ -226,6 +226,8 @@ typedef struct caller {
     double **lk_of;
     double *lkx;            /* one sample's rows with <*> added */
     size_t mlkx;
+    int *bcount;            /* per sample, its bases of each kind: [i * 4 + base] */
+    uint8_t *allowed;       /* per sample, the alleles its genotype may hold */
     /* per sample, for the record */
     double *gl;
     const double **glp;
@@ -256,8 +258,10 @@ static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
     k->ad = calloc((size_t)ns * G5_GL_MAX_ALLELES, sizeof *k->ad);
     k->pl = calloc((size_t)ns * MAX_GT, sizeof *k->pl);
     k->gtv = calloc((size_t)ns * 2, sizeof *k->gtv);
+    k->bcount = calloc((size_t)ns * 4, sizeof *k->bcount);
+    k->allowed = calloc((size_t)ns * G5_GL_MAX_ALLELES, 1);
     if (!k->nobs || !k->obs_of || !k->qual_of || !k->nlk || !k->lk_of || !k->gl || !k->glp || !k->ploidy
-        || !k->gt || !k->gq || !k->dp || !k->ad || !k->pl || !k->gtv)
+        || !k->gt || !k->gq || !k->dp || !k->ad || !k->pl || !k->gtv || !k->bcount || !k->allowed)
         return -1;
     for (int i = 0; i < ns; i++) k->ploidy[i] = a->ploidy;
     return 0;
@@ -268,15 +272,18 @@ static void caller_free(caller_t *k)
     free(k->obs); free(k->aobs); free(k->qual); free(k->nobs); free(k->obs_of); free(k->qual_of);
     free(k->lk); free(k->nlk); free(k->lk_of); free(k->lkx);
     free(k->gl); free(k->glp); free(k->ploidy); free(k->gt); free(k->gq); free(k->dp);
-    free(k->ad); free(k->pl); free(k->gtv);
+    free(k->ad); free(k->pl); free(k->gtv); free(k->bcount); free(k->allowed);
 }
 
-/* The samples' likelihoods are in k->glp: call, and say whether some
- * sample carries an alternate allele. */
+/* The samples' likelihoods are in k->glp, the alleles each may hold in
+ * k->allowed: call, and say whether some sample carries an alternate
+ * allele.  A sample may hold an alternate allele only when --min-alt of its
+ * own reads show it -- the rule that finds the alleles of a sample called
+ * alone -- so its genotypes are the same alone and in a cohort. */
 static int genotype(caller_t *k, int nal, double *qual)
 {
     int variant = 0;
-    g5_gl_call(k->ns, k->glp, k->ploidy, nal, k->a->theta, k->gt, k->gq, qual);
+    g5_gl_call(k->ns, k->glp, k->ploidy, nal, k->a->theta, k->allowed, k->gt, k->gq, qual);
     for (int i = 0; i < k->ns; i++) {
         variant |= k->gt[i] > 0;
         if (k->gt[i] < 0) k->gq[i] = bcf_int32_missing;     // no data: no quality either
@@ -365,7 +372,8 @@ static int gather(caller_t *k, const g5_plp_col_t *col, int *count)
     for (int i = 0; i < k->ns; i++) {
         k->obs_of[i] = k->obs + at;
         k->qual_of[i] = k->qual + at;
-        int n = 0;
+        int n = 0, *bc = k->bcount + (size_t)i * 4;
+        bc[0] = bc[1] = bc[2] = bc[3] = 0;
         for (int j = 0; j < col->n[i] && k->ploidy[i]; j++) {     // no copy here: no data
             const bam_pileup1_t *p = &col->reads[i][j];
             if (p->is_del || p->is_refskip) continue;
@@ -376,12 +384,21 @@ static int gather(caller_t *k, const g5_plp_col_t *col, int *count)
             k->obs_of[i][n] = (int8_t)base;
             k->qual_of[i][n] = (uint8_t)q;
             count[base]++;
+            bc[base]++;
             n++;
         }
         k->nobs[i] = n;
         at += n;
     }
     return 0;
+}
+
+/* Which of the alleles @p al (bases) each sample's own reads show enough. */
+static void snv_allowed(caller_t *k, const int *al, int nal)
+{
+    for (int i = 0; i < k->ns; i++)
+        for (int a = 0; a < nal; a++)
+            k->allowed[i * nal + a] = a == 0 || k->bcount[i * 4 + al[a]] >= k->a->min_alt;
 }
 
 /* SNV likelihoods of every sample for the alleles @p al (bases); with
@@ -420,14 +437,18 @@ static int call_snv(caller_t *k, int tid, const g5_plp_col_t *col, const int *co
     int ref = base_index(col->ref);
     if (ref < 0) return 0;
 
-    // candidate alleles: the reference, then the others by read count
-    int al[G5_GL_MAX_ALLELES] = { ref }, nal = 1;
+    // candidate alleles: the reference, then the others by read count --
+    // only those some sample's own reads show --min-alt times, as no other
+    // could be in a genotype (see genotype())
+    int al[G5_GL_MAX_ALLELES] = { ref }, nal = 1, shown[4] = { 0 };
+    for (int i = 0; i < k->ns; i++)
+        for (int b = 0; b < 4; b++) shown[b] |= k->bcount[i * 4 + b] >= k->a->min_alt;
     for (;;) {
         int best = -1;
         for (int b = 0; b < 4; b++) {
             int used = 0;
             for (int a = 0; a < nal; a++) used |= al[a] == b;
-            if (!used && count[b] >= k->a->min_alt && (best < 0 || count[b] > count[best])) best = b;
+            if (!used && shown[b] && (best < 0 || count[b] > count[best])) best = b;
         }
         if (best < 0 || nal == MAX_CALLED) break;
         al[nal++] = best;
@@ -436,6 +457,7 @@ static int call_snv(caller_t *k, int tid, const g5_plp_col_t *col, const int *co
 
     double qual;
     snv_likelihoods(k, al, nal, 0);
+    snv_allowed(k, al, nal);
     if (!genotype(k, nal, &qual)) return 0;
     int keep[G5_GL_MAX_ALLELES];
     if (carried(k, nal, keep) < nal) {      // drop the alternates no genotype carries, and redo
@@ -443,6 +465,7 @@ static int call_snv(caller_t *k, int tid, const g5_plp_col_t *col, const int *co
         for (int a = 0; a < nal; a++) if (keep[a]) al[n++] = al[a];
         nal = n;
         snv_likelihoods(k, al, nal, 0);
+        snv_allowed(k, al, nal);
         if (!genotype(k, nal, &qual)) return 0;
     }
     // gVCF: the genotypes stand, the likelihoods (PL, AD) gain <*>
@@ -547,12 +570,35 @@ static int indel_likelihoods(caller_t *k, int nal, int star)
     return 0;
 }
 
+/* Which candidates each sample's own reads show enough (the column's
+ * counts, by the candidates' ranks @p idx in it). */
+static void indel_allowed(caller_t *k, const g5_plp_col_t *col, const int *idx, int nc)
+{
+    for (int i = 0; i < k->ns; i++) {
+        k->allowed[i * (nc + 1)] = 1;
+        for (int c = 0; c < nc; c++)
+            k->allowed[i * (nc + 1) + c + 1] = col->indel_reads[idx[c] * k->ns + i] >= k->a->min_alt;
+    }
+}
+
 /* The indel after a column, if any; @return 1 with @p rec filled, 0, or -1. */
 static int call_indel(caller_t *k, int tid, const g5_plp_col_t *col, const char *ref, hts_pos_t ref_len,
                       bcf1_t *rec)
 {
     g5_indel_t cand[MAX_INDELS];
-    int nc = g5_indel_candidates(col, k->a->min_alt, cand, MAX_INDELS);
+    int idx[MAX_INDELS];
+    int nc = g5_indel_candidates(col, k->a->min_alt, cand, idx, MAX_INDELS);
+    // only the candidates some sample's own reads show --min-alt times
+    int shown = 0;
+    for (int c = 0; c < nc; c++) {
+        int any = 0;
+        for (int i = 0; i < k->ns; i++) any |= col->indel_reads[idx[c] * k->ns + i] >= k->a->min_alt;
+        if (any) {
+            cand[shown] = cand[c];
+            idx[shown++] = idx[c];
+        }
+    }
+    nc = shown;
     if (!nc || col->ref == 'N') return 0;
     int maxdel = 0;
     for (int c = 0; c < nc; c++) if (-cand[c].len > maxdel) maxdel = -cand[c].len;
@@ -562,18 +608,24 @@ static int call_indel(caller_t *k, int tid, const g5_plp_col_t *col, const char 
     int nal = nc + 1;
     double qual;
     if (indel_likelihoods(k, nal, 0) < 0) return -1;
+    indel_allowed(k, col, idx, nc);
     if (!genotype(k, nal, &qual)) return 0;
     int keep[G5_GL_MAX_ALLELES];
     if (carried(k, nal, keep) < nal) {
         // realign once more, to the haplotypes kept
         g5_indel_t kept[MAX_INDELS];
         int n = 0;
-        for (int c = 0; c < nc; c++) if (keep[c + 1]) kept[n++] = cand[c];
+        for (int c = 0; c < nc; c++)
+            if (keep[c + 1]) {
+                idx[n] = idx[c];
+                kept[n++] = cand[c];
+            }
         memcpy(cand, kept, n * sizeof *cand);
         nc = n;
         if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc) < 0) return -1;
         nal = nc + 1;
         if (indel_likelihoods(k, nal, 0) < 0) return -1;
+        indel_allowed(k, col, idx, nc);
         if (!genotype(k, nal, &qual)) return 0;
         maxdel = 0;
         for (int c = 0; c < nc; c++) if (-cand[c].len > maxdel) maxdel = -cand[c].len;
