@@ -95,7 +95,7 @@ static void prior_of(int nal, int ploidy, double theta, double *prior)
 }
 
 void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, double theta,
-                const uint8_t *allowed, int *gt, int *gq, double *qual)
+                const uint8_t *allowed, double min_qual, int *gt, int *gq, double *qual)
 {
     double log_none = 0;    /* log10 P(no sample carries an alternate | data) */
     for (int i = 0; i < ns; i++) {
@@ -103,7 +103,7 @@ void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, dou
         gq[i] = 0;
         if (!gl[i]) continue;
         int ng = g5_gl_ngenotypes(nal, ploidy[i]), best = 0;
-        double prior[MAX_GT], post[MAX_GT], m = gl[i][0], sum = 0, other = 0;
+        double prior[MAX_GT], post[MAX_GT] = { 0 }, m = gl[i][0], sum = 0, other = 0;
         prior_of(nal, ploidy[i], theta, prior);
         if (allowed)    // a genotype with an allele the sample may not hold is out
             for (int g = 0; g < ng; g++) {
@@ -117,10 +117,17 @@ void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, dou
             if (post[g] > post[best]) best = g;
         }
         for (int g = 0; g < ng; g++) if (g != best) other += post[g];
+        double own = post[0] > 0 ? log10(post[0] / sum) : -300;    /* log10 P(RR | this sample) */
+        if (best && -10 * own < min_qual) {
+            // too little evidence of its own for an alternate: called
+            // reference, with the (low) confidence that deserves
+            best = 0;
+            other = sum - post[0];
+        }
         double wrong = other / sum;
         gt[i] = best;
         gq[i] = wrong <= 1e-10 ? 99 : (int)fmin(99, lround(-10 * log10(wrong)));
-        log_none += post[0] > 0 ? log10(post[0] / sum) : -300;
+        log_none += own;
     }
     *qual = log_none < 0 ? -10 * log_none : 0;
 }

@@ -17,8 +17,10 @@
  * different alternates (haploid: theta for an alternate) -- and GQ is the
  * phred-scaled probability that it is wrong, capped at 99.  The prior does
  * not depend on the other samples, so a sample gets the same genotype alone
- * (a per-sample gVCF) and within a cohort.  The site's QUAL is the phred-
- * scaled probability that no sample carries an alternate allele.
+ * (a per-sample gVCF) and within a cohort -- and so is the floor on the
+ * evidence a sample needs of its own to be called variant (min_qual).  The
+ * site's QUAL is the phred-scaled probability that no sample carries an
+ * alternate allele.
  */
 #ifndef G5_GL_H
 #define G5_GL_H
@@ -66,11 +68,13 @@ void g5_gl_reads(const double *lk, int n, int nal, int ploidy, double *gl);
  * @param theta   expected heterozygosity (1e-3 for humans)
  * @param allowed per sample, which alleles its genotype may hold (ns x nal,
  *                nonzero: allowed; the reference always is), or NULL for all
+ * @param min_qual a sample is given an alternate allele only when its own
+ *                data put P(homozygous reference) at phred min_qual or more
  * @param gt      out: per sample, the genotype index, or -1 without data
  * @param gq      out: per sample, the genotype quality (0 without data)
  * @param qual    out: phred probability that no sample is variant
  */
 void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, double theta,
-                const uint8_t *allowed, int *gt, int *gq, double *qual);
+                const uint8_t *allowed, double min_qual, int *gt, int *gq, double *qual);
 
 #endif

@@ -95,18 +95,21 @@ int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
                      const g5_indel_t *cand, int ncand, const bam1_t *b, double *lk)
 {
     int maxlen = 0;
+    hts_pos_t first = pos, last = pos;      // the anchors' span
     for (int c = 0; c < ncand; c++) {
         int l = cand[c].len < 0 ? -cand[c].len : cand[c].len;
         if (l > maxlen) maxlen = l;
+        if (cand[c].anchor < first) first = cand[c].anchor;
+        if (cand[c].anchor > last) last = cand[c].anchor;
     }
     int qb, qe;
     hts_pos_t rb, re;
-    read_part(b, pos - REACH - maxlen, pos + 1 + maxlen + REACH, &qb, &qe, &rb, &re);
+    read_part(b, first - REACH - maxlen, last + 1 + maxlen + REACH, &qb, &qe, &rb, &re);
     int lq = qe - qb;
     hts_pos_t w0 = rb - FLANK - maxlen, w1 = re + FLANK + maxlen;
     if (w0 < 0) w0 = 0;
     if (w1 > ref_len) w1 = ref_len;
-    if (pos < w0 || pos >= w1 || lq <= 0) {     // does not reach the anchor: no opinion
+    if (first < w0 || last >= w1 || lq <= 0) {     // does not reach the anchors: no opinion
         for (int h = 0; h <= ncand; h++) lk[h] = 0;
         return 0;
     }
@@ -131,9 +134,10 @@ int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
     double best = -1e300;
     for (int h = 0; h <= ncand; h++) {
         int len = h ? cand[h - 1].len : 0, lh = 0;
-        for (hts_pos_t x = w0; x <= pos; x++) hap[lh++] = code_of(ref[x]);
+        hts_pos_t at = h ? cand[h - 1].anchor : pos;
+        for (hts_pos_t x = w0; x <= at; x++) hap[lh++] = code_of(ref[x]);
         for (int k = 0; k < len; k++) hap[lh++] = code_of(cand[h - 1].ins[k]);
-        for (hts_pos_t x = pos + 1 + (len < 0 ? -len : 0); x < w1; x++) hap[lh++] = code_of(ref[x]);
+        for (hts_pos_t x = at + 1 + (len < 0 ? -len : 0); x < w1; x++) hap[lh++] = code_of(ref[x]);
         int sc = probaln_glocal(hap, lh, query, lq, qual, &par, state, q);
         if (sc == INT_MIN) goto done;
         lk[h] = -sc / 10.0;

@@ -40,8 +40,9 @@ typedef g5_plp_indel_t g5_indel_t;
 int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out, int *index, int max);
 
 /**
- * log10 P(read | haplotype) for the reference haplotype and each candidate,
- * around position @p pos of @p ref.
+ * log10 P(read | haplotype) for the reference haplotype and each candidate
+ * (each at its own anchor: near the column's, candidates anchored elsewhere
+ * may stand in as other explanations of the reads).
  * @param ref, ref_len  the contig's sequence (uppercase) and length
  * @param pos           the anchor position (0-based)
  * @param cand, ncand   the candidates

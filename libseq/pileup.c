@@ -38,6 +38,7 @@ struct g5_plp {
     size_t nindels, mindels;
     int *indel_reads;       /* per indel, per file: reads showing it */
     size_t next_indel;      /* the first not behind the columns */
+    size_t near_lo;         /* the first within G5_PLP_NEAR of the column */
 
     bam_mplp_t iter;
     hts_pos_t beg, end;     /* the region */
@@ -326,7 +327,7 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
     size_t m = 0;
     bam1_t *b = bam_init1();
     int ret = b ? 0 : -1;
-    p->nindels = p->next_indel = 0;
+    p->nindels = p->next_indel = p->near_lo = 0;
     for (int i = 0; i < p->n && ret == 0; i++) {
         reader_t *r = &p->r[i];
         size_t n = 0;
@@ -411,6 +412,11 @@ int g5_plp_next(g5_plp_t *p, g5_plp_col_t *col)
         col->indels = p->indels + p->next_indel;
         col->nindels = (int)(k - p->next_indel);
         col->indel_reads = p->indel_reads ? p->indel_reads + p->next_indel * p->n : NULL;
+        while (p->near_lo < p->nindels && p->indels[p->near_lo].anchor < pos - G5_PLP_NEAR) p->near_lo++;
+        size_t hi = p->near_lo;
+        while (hi < p->nindels && p->indels[hi].anchor <= pos + G5_PLP_NEAR) hi++;
+        col->near = p->indels + p->near_lo;
+        col->nnear = (int)(hi - p->near_lo);
         return 1;
     }
     if (r < 0 || p->failed) {

@@ -80,6 +80,9 @@ const char *g5_plp_sample(const g5_plp_t *p, int i);
  */
 int g5_plp_region(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end);
 
+/** Indels anchored this close to a column are its neighbours (col->near). */
+#define G5_PLP_NEAR 20
+
 /** Longest indel reported, in bases. */
 #define G5_PLP_MAX_INDEL 64
 
@@ -102,6 +105,8 @@ typedef struct g5_plp_col {
     const g5_plp_indel_t *indels;   /**< the indels anchored here, by anchor, length, bases */
     int nindels;
     const int *indel_reads;         /**< per indel k and file i, reads showing it: [k * files + i] */
+    const g5_plp_indel_t *near;     /**< the indels anchored within G5_PLP_NEAR of the column */
+    int nnear;
 } g5_plp_col_t;
 
 /**

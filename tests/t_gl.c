@@ -58,11 +58,11 @@ static void test_calls(void)
     const double *one[] = { het };
     int ploidy[] = { 2, 2, 2 }, gt[3], gq[3];
     double qual;
-    g5_gl_call(1, one, ploidy, 2, 1e-3, NULL, gt, gq, &qual);
+    g5_gl_call(1, one, ploidy, 2, 1e-3, NULL, 0, gt, gq, &qual);
     ok(gt[0] == 1 && gq[0] == 99 && qual > 100, "10 A + 10 C at Q30: 0/1, GQ 99, QUAL %.1f", qual);
 
     const double *none[] = { ref, NULL, het };
-    g5_gl_call(3, none, ploidy, 2, 1e-3, NULL, gt, gq, &qual);
+    g5_gl_call(3, none, ploidy, 2, 1e-3, NULL, 0, gt, gq, &qual);
     ok(gt[0] == 0 && gt[1] == -1 && gq[1] == 0 && gt[2] == 1, "20 A: 0/0; no data: no genotype; the het stays 0/1");
 
     // two reads of C in twenty: a sequencing error, not a heterozygote
@@ -70,20 +70,32 @@ static void test_calls(void)
     double weak[3];
     g5_gl_bases(obs, q, 20, 2, 2, weak);
     const double *w[] = { weak };
-    g5_gl_call(1, w, ploidy, 2, 1e-3, NULL, gt, gq, &qual);
+    g5_gl_call(1, w, ploidy, 2, 1e-3, NULL, 0, gt, gq, &qual);
     ok(gt[0] == 0 && qual < 10, "2 C in 20: 0/0, QUAL %.2f", qual);
 
     // the same sample alone and among others: same genotype and GQ
     int gt1[1], gq1[1];
-    g5_gl_call(1, w, ploidy, 2, 1e-3, NULL, gt1, gq1, &qual);
+    g5_gl_call(1, w, ploidy, 2, 1e-3, NULL, 0, gt1, gq1, &qual);
     const double *cohort[] = { het, weak, het };
-    g5_gl_call(3, cohort, ploidy, 2, 1e-3, NULL, gt, gq, &qual);
+    g5_gl_call(3, cohort, ploidy, 2, 1e-3, NULL, 0, gt, gq, &qual);
     ok(gt[1] == gt1[0] && gq[1] == gq1[0], "a sample's genotype does not depend on the others");
 
     // an allele a sample may not hold: the heterozygote stays 0/0
     uint8_t allowed[] = { 1, 0 };
-    g5_gl_call(1, one, ploidy, 2, 1e-3, allowed, gt, gq, &qual);
+    g5_gl_call(1, one, ploidy, 2, 1e-3, allowed, 0, gt, gq, &qual);
     ok(gt[0] == 0 && qual < 1, "alternate not allowed: 0/0 and no QUAL (%.2f)", qual);
+
+    // weak evidence of its own: 4 C in 20 at Q20 is a heterozygote by a
+    // little, but below min_qual 30 it is called reference
+    for (int i = 0; i < 20; i++) obs[i] = i < 4, q[i] = 20;
+    double four[3];
+    g5_gl_bases(obs, q, 20, 2, 2, four);
+    const double *f4[] = { four };
+    double q0;
+    g5_gl_call(1, f4, ploidy, 2, 1e-3, NULL, 0, gt, gq, &q0);
+    int gt0 = gt[0];
+    g5_gl_call(1, f4, ploidy, 2, 1e-3, NULL, q0 + 1, gt, gq, &qual);
+    ok(gt0 == 1 && gt[0] == 0 && gq[0] < 10, "below min_qual: 0/1 (QUAL %.1f) becomes 0/0 with GQ %d", q0, gq[0]);
 }
 
 int main(void)

@@ -37,7 +37,7 @@ static const char TOOL[] = "call";
 
 /* Chunks are fixed, whatever the thread count: the output depends on them
  * only through max-depth sampling, and so never on -@. */
-#define CHUNK ((hts_pos_t)1 << 20)
+#define CHUNK ((hts_pos_t)1 << 19)
 
 typedef struct args {
     g5_opts_t o;
@@ -47,6 +47,7 @@ typedef struct args {
     int ploidy;
     double theta;
     int min_alt;            /* reads showing an allele, over all samples, for it to be tried */
+    double min_qual;        /* --min-qual: a sample's own evidence for an alternate */
     const char *regions_file;   /* -R */
     const char *ploidy_file;    /* --ploidy-file */
     const char *sex_file;       /* --sex */
@@ -83,8 +84,10 @@ static void usage(FILE *fp)
         "                          CHROM FROM TO SEX PLOIDY (e.g. Y 1 57227415 F 0)\n"
         "      --sex FILE          sample and sex (M/F) per line, or g5 coverage's sex.tsv\n"
         "      --theta FLOAT       expected heterozygosity, the prior of a variant [0.001]\n"
-        "      --min-alt INT       reads an allele or indel needs, over all samples, to\n"
-        "                          be tried [2]\n"
+        "      --min-alt INT       reads of its own a sample needs showing an allele or\n"
+        "                          indel to be given it [2]\n"
+        "      --min-qual FLOAT    phred evidence of its own a sample needs to be called\n"
+        "                          variant [10]\n"
         "\n"
         "gVCF (one sample):\n"
         "      --gvcf              every position: variant sites with a <*> allele, the\n"
@@ -119,7 +122,7 @@ static int parse_bands(args_t *a, const char *s)
 }
 
 enum { OPT_MIN_BASEQ = G5_OPT_TOOL_BASE, OPT_NO_BAQ, OPT_PLOIDY, OPT_THETA, OPT_MIN_ALT, OPT_GVCF, OPT_GQ_BANDS,
-       OPT_PLOIDY_FILE, OPT_SEX };
+       OPT_PLOIDY_FILE, OPT_SEX, OPT_MIN_QUAL };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
@@ -132,6 +135,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"ploidy", required_argument, NULL, OPT_PLOIDY},
         {"theta", required_argument, NULL, OPT_THETA},
         {"min-alt", required_argument, NULL, OPT_MIN_ALT},
+        {"min-qual", required_argument, NULL, OPT_MIN_QUAL},
         {"gvcf", no_argument, NULL, OPT_GVCF},
         {"gq-bands", required_argument, NULL, OPT_GQ_BANDS},
         {"ploidy-file", required_argument, NULL, OPT_PLOIDY_FILE},
@@ -179,6 +183,10 @@ static int parse_args(args_t *a, int argc, char *argv[])
             a->min_alt = (int)v;
             break;
         case OPT_GVCF: a->gvcf = 1; break;
+        case OPT_MIN_QUAL:
+            if (g5_parse_double(optarg, 0, 1e6, &a->min_qual) < 0)
+                return g5_usage_error(TOOL, "--min-qual wants a phred value >= 0, not \"%s\"", optarg);
+            break;
         case OPT_PLOIDY_FILE: a->ploidy_file = optarg; break;
         case 'R': a->regions_file = optarg; break;
         case OPT_SEX: a->sex_file = optarg; break;
@@ -237,6 +245,7 @@ typedef struct caller {
 #define MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
 #define MAX_CALLED 4                /* the reference and three alternates */
 #define MAX_INDELS (MAX_CALLED - 1)
+#define MAX_NEAR 4                  /* nearby indels tried as other explanations */
 
 static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
 {
@@ -283,7 +292,7 @@ static void caller_free(caller_t *k)
 static int genotype(caller_t *k, int nal, double *qual)
 {
     int variant = 0;
-    g5_gl_call(k->ns, k->glp, k->ploidy, nal, k->a->theta, k->allowed, k->gt, k->gq, qual);
+    g5_gl_call(k->ns, k->glp, k->ploidy, nal, k->a->theta, k->allowed, k->a->min_qual, k->gt, k->gq, qual);
     for (int i = 0; i < k->ns; i++) {
         variant |= k->gt[i] > 0;
         if (k->gt[i] < 0) k->gq[i] = bcf_int32_missing;     // no data: no quality either
@@ -494,11 +503,17 @@ static int mate_seen(const bam_pileup1_t *reads, int j)
 }
 
 /* Realign every read of every sample to the reference and the candidates'
- * haplotypes: k->lk_of[i] holds n x (1 + nc) values. */
+ * haplotypes: k->lk_of[i] holds n x (1 + nc) values.  The reads are also
+ * realigned to the indels anchored nearby (@p other): a read one of those
+ * explains better than the reference is no evidence for the candidates, so
+ * the reference's column takes the best of the reference and them. */
 static int indel_read_likelihoods(caller_t *k, const g5_plp_col_t *col, const char *ref, hts_pos_t ref_len,
-                                  const g5_indel_t *cand, int nc)
+                                  const g5_indel_t *cand, int nc, const g5_indel_t *other, int nother)
 {
-    int nal = nc + 1;
+    int nal = nc + 1, nall = nc + nother;
+    g5_indel_t all[MAX_INDELS + MAX_NEAR];
+    memcpy(all, cand, nc * sizeof *all);
+    memcpy(all + nc, other, nother * sizeof *all);
     size_t total = 0;
     for (int i = 0; i < k->ns; i++) total += col->n[i];
     if (total * nal > k->mlk) {
@@ -515,14 +530,27 @@ static int indel_read_likelihoods(caller_t *k, const g5_plp_col_t *col, const ch
         for (int j = 0; j < col->n[i] && k->ploidy[i]; j++) {
             const bam_pileup1_t *p = &col->reads[i][j];
             if (p->is_refskip || mate_seen(col->reads[i], j)) continue;
-            if (g5_indel_read_lk(ref, ref_len, col->pos, cand, nc, p->b, k->lk_of[i] + (size_t)n * nal) < 0)
-                return -1;
+            double row[1 + MAX_INDELS + MAX_NEAR];
+            if (g5_indel_read_lk(ref, ref_len, col->pos, all, nall, p->b, row) < 0) return -1;
+            for (int o = 0; o < nother; o++)
+                if (row[nal + o] > row[0]) row[0] = row[nal + o];
+            memcpy(k->lk_of[i] + (size_t)n * nal, row, nal * sizeof *row);
             n++;
         }
         k->nlk[i] = n;
         at += (size_t)n * nal;
     }
     return 0;
+}
+
+/* The indels anchored near the column but not at it, that enough reads
+ * show: other explanations of the reads. */
+static int near_indels(const caller_t *k, const g5_plp_col_t *col, g5_indel_t *out)
+{
+    int n = 0;
+    for (int j = 0; j < col->nnear && n < MAX_NEAR; j++)
+        if (col->near[j].anchor != col->pos && col->near[j].reads >= k->a->min_alt) out[n++] = col->near[j];
+    return n;
 }
 
 /* Genotype likelihoods of every sample from its reads' rows (k->lk_of,
@@ -603,7 +631,9 @@ static int call_indel(caller_t *k, int tid, const g5_plp_col_t *col, const char 
     int maxdel = 0;
     for (int c = 0; c < nc; c++) if (-cand[c].len > maxdel) maxdel = -cand[c].len;
     if (col->pos + 1 + maxdel > ref_len) return 0;
-    if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc) < 0) return -1;
+    g5_indel_t other[MAX_NEAR];
+    int nother = near_indels(k, col, other);
+    if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc, other, nother) < 0) return -1;
 
     int nal = nc + 1;
     double qual;
@@ -622,7 +652,7 @@ static int call_indel(caller_t *k, int tid, const g5_plp_col_t *col, const char 
             }
         memcpy(cand, kept, n * sizeof *cand);
         nc = n;
-        if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc) < 0) return -1;
+        if (indel_read_likelihoods(k, col, ref, ref_len, cand, nc, other, nother) < 0) return -1;
         nal = nc + 1;
         if (indel_likelihoods(k, nal, 0) < 0) return -1;
         indel_allowed(k, col, idx, nc);
@@ -1001,6 +1031,7 @@ int main_call(int argc, char *argv[])
     a.ploidy = 2;
     a.theta = 1e-3;
     a.min_alt = 2;
+    a.min_qual = 10;
 
     htsThreadPool pool = { NULL, 0 };
     g5_plp_t *p = NULL;
