@@ -39,7 +39,7 @@
 # Writes OUTDIR/call-bench.tsv (the table), OUTDIR/call-bench.runs.tsv (every
 # run), OUTDIR/call-bench.accuracy.tsv (every count) and the last round's VCFs
 # in OUTDIR/call/.  Environment: REPEATS, THREADS (2), BCFTOOLS, CALL_CHUNK
-# (g5 call's chunk, 1048576, only for the note on the best possible speedup),
+# (g5 call's chunk, 524288, only for the note on the best possible speedup),
 # STRICT (exit 1 when a target is missed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,7 +48,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 g5=$1 ref=$2 out=$3
 shift 3
 bams=("$@")
-repeats=${REPEATS:-3} T=${THREADS:-2} bcftools=${BCFTOOLS:-bcftools} chunk=${CALL_CHUNK:-1048576}
+repeats=${REPEATS:-3} T=${THREADS:-2} bcftools=${BCFTOOLS:-bcftools} chunk=${CALL_CHUNK:-524288}
 command -v "$bcftools" >/dev/null || { echo "call-bench.sh: $bcftools not found (Debian package bcftools)" >&2; exit 1; }
 command -v samtools >/dev/null || { echo "call-bench.sh: samtools not found" >&2; exit 1; }
 "$g5" call -h >/dev/null 2>&1 || { echo "call-bench.sh: \"$g5 call -h\" failed: is g5 built?" >&2; exit 1; }
