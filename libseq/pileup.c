@@ -72,7 +72,8 @@ static int read_record(void *data, bam1_t *b)
         if (ret <= 0) {
             if (ret < 0) {
                 p->failed = 1;
-                fail(p, "cannot read \"%s\": %s", r->in.path, r->in.why);
+                fail(p, "cannot read \"%s\" in %s:%lld-%lld: %s", r->in.path,
+                     sam_hdr_tid2name(r->in.hdr, p->tid), (long long)p->beg + 1, (long long)p->end, r->in.why);
                 return -2;
             }
             return -1;
@@ -341,7 +342,9 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
             if ((c->flag & p->o.exclude) || c->qual < p->o.min_mapq) continue;
             if ((ret = read_indels(p, i, b, &at, &n, &m)) < 0) break;
         }
-        if (got < 0) ret = fail(p, "cannot read \"%s\": %s", r->in.path, r->in.why);
+        if (got < 0)
+            ret = fail(p, "cannot read \"%s\" in %s:%lld-%lld: %s", r->in.path, sam_hdr_tid2name(r->in.hdr, tid),
+                       (long long)beg + 1, (long long)end, r->in.why);
         r->nnear = 0;
         if (ret == 0 && p->o.baq) {
             if (n) qsort(at, n, sizeof *at, cmp_pos);

@@ -201,6 +201,9 @@ bad() { # description expected-text args...
 }
 samtools view -b -o "$T/noindex.bam" "$S/s1.bam"
 bad "a BAM without index" "cannot read \"$T/noindex.bam\": no index found" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$T/noindex.bam"
+samtools view -h "$S/s1.bam" | awk '/^@/ || NR % 2 { print; next } { held[++n] = $0 } END { for (i = n; i > 0; i--) print held[i] }' \
+    | samtools view -b -o "$T/unsorted.bam" -
+bad "an unsorted BAM (it cannot be indexed)" "cannot read \"$T/unsorted.bam\": no index found" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$T/unsorted.bam"
 samtools view -H "$S/s1.bam" | sed 's/SN:CHROMOSOME_I\b/SN:chrI/' >"$T/renamed.hdr"
 samtools reheader "$T/renamed.hdr" "$S/s1.bam" >"$T/renamed.bam" && samtools index "$T/renamed.bam"
 bad "contig names unlike the reference's" "contig chrI of \"$T/renamed.bam\" is not in the reference" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$T/renamed.bam"
@@ -211,7 +214,9 @@ cp "$S/s1.bam" "$T/again.bam" && samtools index "$T/again.bam"
 bad "two files of one sample" "are both sample \"s1\"" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$S/s1.bam" "$T/again.bam"
 bad "a missing input" "cannot read \"$T/none.bam\"" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$T/none.bam"
 head -c 3000000 "$S/s1.bam" >"$T/trunc.bam" && cp "$S/s1.bam.bai" "$T/trunc.bam.bai"
-bad "a BAM truncated mid-run" "cannot read \"$T/trunc.bam\"" -f "$S/ref.fa" -o "$T/bad/x.vcf.gz" "$T/trunc.bam"
+bad "a truncated BAM (no end-of-file marker)" "cannot read \"$T/trunc.bam\": truncated file" -f "$S/ref.fa" -o "$T/bad/x.vcf.gz" "$T/trunc.bam"
+{ head -c 3000000 "$S/s1.bam"; tail -c 28 "$S/s1.bam"; } >"$T/cut.bam" && cp "$S/s1.bam.bai" "$T/cut.bam.bai"
+bad "a BAM cut mid-run (end-of-file marker kept)" "cannot read \"$T/cut.bam\" in CHROMOSOME_I:" -f "$S/ref.fa" -o "$T/bad/x.vcf.gz" "$T/cut.bam"
 bad "a BAM truncated mid-run, -@ 2" "cannot read \"$T/trunc.bam\"" -@ 2 -f "$S/ref.fa" -o "$T/bad/x.vcf.gz" "$T/trunc.bam"
 # A reference without .fai in a folder that cannot take one (root can write
 # anywhere: run that case as nobody).
