@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +22,7 @@
 #include <htslib/kstring.h>
 
 #include "alnio.h"
-#include "bed.h"
+#include "chunks.h"
 #include "cli.h"
 #include "gl.h"
 #include "indel.h"
@@ -724,27 +723,21 @@ static bcf_hdr_t *make_header(const args_t *a, const g5_plp_t *p)
 
 /* --- chunks and workers ------------------------------------------------- */
 
+/* A chunk's calls, in genome order. */
 typedef struct chunk {
     int tid;
     hts_pos_t beg, end;
-    bcf1_t **recs;          /* its variant sites, once called */
+    bcf1_t **recs;
     size_t nrecs, mrecs;
-    int done, failed;
 } chunk_t;
 
-typedef struct job {
-    const args_t *a;
-    bcf_hdr_t *hdr;
-    chunk_t *chunks;
-    size_t nchunks;
-    size_t next;            /* next chunk to take */
-    size_t written;         /* chunks written so far */
-    size_t window;          /* chunks allowed ahead of the writer */
-    int stop;               /* a failure: everyone stops */
-    char why[600];
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-} job_t;
+static void chunk_free(chunk_t *c)
+{
+    for (size_t r = 0; c && r < c->nrecs; r++) bcf_destroy(c->recs[r]);
+    if (c) free(c->recs);
+    free(c);
+}
+
 
 static int chunk_push(chunk_t *c, bcf1_t *rec)
 {
@@ -921,103 +914,84 @@ fail:
     return -1;
 }
 
-static void job_fail(job_t *j, const char *why)
+/* --- the chunk job: workers call, the main thread writes -------------- */
+
+typedef struct worker {
+    g5_plp_t *p;            /* its own readers */
+    caller_t k;
+} worker_t;
+
+typedef struct writer {
+    const args_t *a;
+    bcf_hdr_t *hdr;
+    g5_vcfout_t *out;
+    g5_progress_t *progress;
+} writer_t;
+
+static void worker_stop(void *state)
 {
-    pthread_mutex_lock(&j->lock);
-    if (!j->stop) snprintf(j->why, sizeof j->why, "%s", why);
-    j->stop = 1;
-    pthread_cond_broadcast(&j->changed);
-    pthread_mutex_unlock(&j->lock);
+    worker_t *w = state;
+    if (!w) return;
+    caller_free(&w->k);
+    g5_plp_close(w->p);
+    free(w);
 }
 
-static void *worker(void *arg)
+static void *worker_start(void *ctx, char *why, size_t nwhy)
 {
-    job_t *j = arg;
-    char why[600];
-    g5_plp_t *p = g5_plp_open(j->a->ninputs, j->a->inputs, j->a->o.reference, &j->a->plp, why, sizeof why);
-    caller_t k;
-    int kinit = p ? caller_init(&k, j->a, j->hdr, j->a->ninputs) : -1;
-    if (!p || kinit < 0) {
-        job_fail(j, p ? "out of memory" : why);
-        if (p) caller_free(&k);
-        g5_plp_close(p);
+    const writer_t *wr = ctx;
+    const args_t *a = wr->a;
+    worker_t *w = calloc(1, sizeof *w);
+    if (!w) return NULL;
+    if (!(w->p = g5_plp_open(a->ninputs, a->inputs, a->o.reference, &a->plp, why, nwhy))) {
+        free(w);
         return NULL;
     }
-    for (;;) {
-        pthread_mutex_lock(&j->lock);
-        while (!j->stop && j->next < j->nchunks && j->next >= j->written + j->window)
-            pthread_cond_wait(&j->changed, &j->lock);
-        if (j->stop || j->next >= j->nchunks) {
-            pthread_mutex_unlock(&j->lock);
-            break;
-        }
-        chunk_t *c = &j->chunks[j->next++];
-        pthread_mutex_unlock(&j->lock);
-
-        if (call_chunk(p, &k, c) < 0) {
-            job_fail(j, *g5_plp_why(p) ? g5_plp_why(p) : "out of memory");
-            break;
-        }
-        pthread_mutex_lock(&j->lock);
-        c->done = 1;
-        pthread_cond_broadcast(&j->changed);
-        pthread_mutex_unlock(&j->lock);
+    if (caller_init(&w->k, a, wr->hdr, a->ninputs) < 0) {
+        snprintf(why, nwhy, "out of memory");
+        worker_stop(w);
+        return NULL;
     }
-    caller_free(&k);
-    g5_plp_close(p);
-    return NULL;
+    return w;
 }
 
-static int add_chunks(job_t *j, size_t *m, int tid, hts_pos_t beg, hts_pos_t end)
+static int worker_work(void *state, const g5_chunk_t *g, void **result, char *why, size_t nwhy)
 {
-    for (hts_pos_t b = beg; b < end; b += CHUNK) {
-        if (j->nchunks == *m) {
-            *m = *m ? 2 * *m : 64;
-            chunk_t *x = realloc(j->chunks, *m * sizeof *x);
-            if (!x) return -1;
-            j->chunks = x;
-        }
-        j->chunks[j->nchunks++] = (chunk_t){ tid, b, b + CHUNK < end ? b + CHUNK : end, NULL, 0, 0, 0, 0 };
+    worker_t *w = state;
+    chunk_t *c = calloc(1, sizeof *c);
+    if (!c) return snprintf(why, nwhy, "out of memory"), -1;
+    c->tid = g->tid;
+    c->beg = g->beg;
+    c->end = g->end;
+    if (call_chunk(w->p, &w->k, c) < 0) {
+        snprintf(why, nwhy, "%s", *g5_plp_why(w->p) ? g5_plp_why(w->p) : "out of memory");
+        chunk_free(c);
+        return -1;
     }
+    *result = c;
     return 0;
 }
 
-/* Cut what is to be called into chunks: -r, -R (merged), or every contig. */
-static int make_chunks(job_t *j, const sam_hdr_t *sh, const args_t *a, char *why, size_t nwhy)
+static int chunk_emit(void *ctx, const g5_chunk_t *g, void *result, char *why, size_t nwhy)
 {
-    size_t m = 0;
-    if (a->regions_file) {
-        g5_bed_region_t *reg;
-        size_t n;
-        if (g5_bed_read(a->regions_file, sh, &reg, &n, why, nwhy) < 0) return -1;
-        int r = 0;
-        for (size_t i = 0; i < n && r == 0; ) {
-            int tid = reg[i].tid;
-            hts_pos_t beg = reg[i].beg, end = reg[i].end;
-            for (i++; i < n && reg[i].tid == tid && reg[i].beg <= end; i++)
-                if (reg[i].end > end) end = reg[i].end;
-            r = add_chunks(j, &m, tid, beg, end);
+    writer_t *wr = ctx;
+    chunk_t *c = result;
+    int r = 0;
+    for (size_t i = 0; i < c->nrecs && r == 0; i++)
+        if (g5_vcfout_write(wr->out, wr->hdr, c->recs[i]) < 0) {
+            snprintf(why, nwhy, "cannot write \"%s\": %s", wr->a->o.out, wr->out->why);
+            r = -1;
         }
-        g5_bed_free(reg, n);
-        if (r < 0) snprintf(why, nwhy, "out of memory");
-        return r;
-    }
-    int tid_beg = 0, tid_end = sam_hdr_nref(sh);
-    hts_pos_t rbeg = 0, rend = HTS_POS_MAX;
-    if (a->o.region) {
-        int tid;
-        if (!sam_parse_region((sam_hdr_t *)sh, a->o.region, &tid, &rbeg, &rend, 0) || tid < 0) {
-            snprintf(why, nwhy, "invalid region \"%s\" (not a contig of the input files?)", a->o.region);
-            return -1;
-        }
-        tid_beg = tid;
-        tid_end = tid + 1;
-    }
-    for (int t = tid_beg; t < tid_end; t++) {
-        hts_pos_t len = sam_hdr_tid2len(sh, t);
-        if (add_chunks(j, &m, t, rbeg, rend < len ? rend : len) < 0) return snprintf(why, nwhy, "out of memory"), -1;
-    }
-    return 0;
+    chunk_free(c);
+    g5_progress_add(wr->progress, 1);
+    (void)g;
+    return r;
+}
+
+static void chunk_discard(void *ctx, void *result)
+{
+    (void)ctx;
+    chunk_free(result);
 }
 
 /* --- main --------------------------------------------------------------- */
@@ -1038,12 +1012,8 @@ int main_call(int argc, char *argv[])
     bcf_hdr_t *hdr = NULL;
     g5_vcfout_t out;
     int out_open = 0;
-    job_t j;
-    memset(&j, 0, sizeof j);
-    pthread_mutex_init(&j.lock, NULL);
-    pthread_cond_init(&j.changed, NULL);
-    pthread_t *threads = NULL;
-    int nthreads = 0;
+    g5_chunk_t *chunks = NULL;
+    size_t nchunks = 0;
     char why[600];
     int status = parse_args(&a, argc, argv);
     if (status != G5_EXIT_OK || a.help) goto done;
@@ -1079,7 +1049,7 @@ int main_call(int argc, char *argv[])
         g5_err(TOOL, "cannot make the VCF header (odd contig or sample names?)");
         goto done;
     }
-    if (make_chunks(&j, g5_plp_header(p), &a, why, sizeof why) < 0) {
+    if (g5_chunks_make(g5_plp_header(p), a.o.region, a.regions_file, CHUNK, &chunks, &nchunks, why, sizeof why) < 0) {
         g5_err(TOOL, "%s", why);
         goto done;
     }
@@ -1099,53 +1069,14 @@ int main_call(int argc, char *argv[])
         goto done;
     }
 
-    j.a = &a;
-    j.hdr = hdr;
-    nthreads = a.o.threads > 0 ? a.o.threads : 1;
-    j.window = 4 * (size_t)nthreads;
-    if (!(threads = calloc(nthreads, sizeof *threads))) {
-        g5_err(TOOL, "out of memory");
-        goto done;
-    }
-    for (int i = 0; i < nthreads; i++)
-        if (pthread_create(&threads[i], NULL, worker, &j) != 0) {
-            job_fail(&j, "cannot start a thread");
-            nthreads = i;
-            break;
-        }
-
-    // Write the chunks in genome order as they are done.
     g5_progress_t progress;
-    g5_progress_start(&progress, TOOL, "chunks", a.o.progress, j.nchunks);
-    int write_failed = 0;
-    for (size_t i = 0; i < j.nchunks; i++) {
-        pthread_mutex_lock(&j.lock);
-        while (!j.stop && !j.chunks[i].done) pthread_cond_wait(&j.changed, &j.lock);
-        int stop = j.stop;
-        pthread_mutex_unlock(&j.lock);
-        if (stop) break;
-        chunk_t *c = &j.chunks[i];
-        for (size_t r = 0; r < c->nrecs && !write_failed; r++)
-            if (g5_vcfout_write(&out, hdr, c->recs[r]) < 0) write_failed = 1;
-        for (size_t r = 0; r < c->nrecs; r++) bcf_destroy(c->recs[r]);
-        free(c->recs);
-        c->recs = NULL;
-        c->nrecs = 0;
-        if (write_failed) {
-            job_fail(&j, out.why);
-            break;
-        }
-        pthread_mutex_lock(&j.lock);
-        j.written = i + 1;
-        pthread_cond_broadcast(&j.changed);
-        pthread_mutex_unlock(&j.lock);
-        g5_progress_add(&progress, 1);
-    }
+    g5_progress_start(&progress, TOOL, "chunks", a.o.progress, nchunks);
+    writer_t wr = { &a, hdr, &out, &progress };
+    g5_chunk_job_t job = { worker_start, worker_work, chunk_emit, chunk_discard, worker_stop, &wr };
+    int r = g5_chunks_run(chunks, nchunks, a.o.threads > 0 ? a.o.threads : 1, &job, why, sizeof why);
     g5_progress_done(&progress);
-    for (int i = 0; i < nthreads; i++) pthread_join(threads[i], NULL);
-    if (j.stop) {
-        if (write_failed) g5_err(TOOL, "cannot write \"%s\": %s", a.o.out, out.why);
-        else g5_err(TOOL, "%s", j.why);
+    if (r < 0) {
+        g5_err(TOOL, "%s", why);
         goto done;
     }
     out_open = 0;
@@ -1157,14 +1088,7 @@ int main_call(int argc, char *argv[])
 
 done:
     if (out_open) g5_vcfout_abort(&out);
-    for (size_t i = 0; i < j.nchunks; i++) {
-        for (size_t r = 0; r < j.chunks[i].nrecs; r++) bcf_destroy(j.chunks[i].recs[r]);
-        free(j.chunks[i].recs);
-    }
-    free(j.chunks);
-    free(threads);
-    pthread_mutex_destroy(&j.lock);
-    pthread_cond_destroy(&j.changed);
+    free(chunks);
     if (hdr) bcf_hdr_destroy(hdr);
     g5_plp_close(p);
     g5_pool_destroy(&pool);
