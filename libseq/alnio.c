@@ -5,6 +5,7 @@
 #include "alnio.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <htslib/bgzf.h>
@@ -142,6 +143,18 @@ int g5_alnin_next(g5_alnin_t *in, bam1_t *b)
             : fail(in, "cannot decode CRAM record %llu: reference not found (give it with -f)",
                    (unsigned long long)in->nread + 1);
     return fail(in, "malformed record %llu", (unsigned long long)in->nread + 1);
+}
+
+char *g5_sample_name(const sam_hdr_t *h, const char *fallback, int strip_ext)
+{
+    kstring_t sm = KS_INITIALIZE;
+    if (sam_hdr_find_tag_pos((sam_hdr_t *)h, "RG", 0, "SM", &sm) == 0 && sm.l) return sm.s;
+    free(sm.s);
+    const char *base = strrchr(fallback, '/');
+    char *s = strdup(base && base[1] ? base + 1 : fallback);
+    char *dot = s && strip_ext ? strrchr(s, '.') : NULL;
+    if (dot && dot != s) *dot = '\0';
+    return s;
 }
 
 int g5_alnin_close(g5_alnin_t *in)

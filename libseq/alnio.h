@@ -74,6 +74,14 @@ int g5_alnin_next(g5_alnin_t *in, bam1_t *b);
 int g5_alnin_close(g5_alnin_t *in);
 
 /**
+ * The sample a file holds: SM of its first read group, else the last part
+ * of @p fallback (a path or prefix), without its extension when
+ * @p strip_ext.
+ * @return a malloc'ed name, or NULL (ENOMEM)
+ */
+char *g5_sample_name(const sam_hdr_t *h, const char *fallback, int strip_ext);
+
+/**
  * Make a thread pool of @p threads workers for htslib's (de)compression.
  * @param pool     filled with the pool (pool->pool is NULL when threads <= 0)
  * @param threads  number of worker threads

@@ -131,15 +131,10 @@ int g5_alnout_commit(g5_alnout_t *o)
         g5_alnout_abort(o);
         return r;
     }
-    g5_out_t *out = o->out, *idx = o->idx;
+    int r = g5_out_commit_pair(o->out, o->idx);
     o->out = o->idx = NULL;
-    // The data first: an index never names a file that is not there.
-    if (g5_out_commit(out) < 0) {
-        int r = fail(o, "%s", strerror(errno));
-        g5_out_abort(idx);
-        return r;
-    }
-    if (idx && g5_out_commit(idx) < 0) return fail(o, "cannot write the index: %s", strerror(errno));
+    if (r == -1) return fail(o, "%s", strerror(errno));
+    if (r == -2) return fail(o, "cannot write the index: %s", strerror(errno));
     return 0;
 }
 

@@ -81,12 +81,8 @@ int g5_bedgz_commit(g5_bedgz_t *w, int threads)
         g5_bedgz_abort(w);
         return -1;
     }
-    g5_out_t *index = w->index;
-    w->index = NULL;
-    r = g5_out_commit(w->data);     // the data first: an index never points at nothing
-    w->data = NULL;
-    if (r == 0) r = g5_out_commit(index);
-    else g5_out_abort(index);
+    r = g5_out_commit_pair(w->data, w->index) < 0 ? -1 : 0;
+    w->data = w->index = NULL;
     g5_bedgz_abort(w);
     return r;
 }

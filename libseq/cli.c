@@ -156,6 +156,35 @@ int g5_parse_long(const char *s, long min, long max, long *out)
     return 0;
 }
 
+int g5_parse_int_list(const char *s, int min, int max, int **out)
+{
+    int n = 1;
+    for (const char *c = s; *c; c++) n += *c == ',';
+    int *v = malloc(n * sizeof *v);
+    char *copy = strdup(s);
+    if (!v || !copy) {
+        free(v);
+        free(copy);
+        errno = ENOMEM;
+        return -1;
+    }
+    int i = 0;
+    for (char *f = copy, *comma; ; f = comma + 1) {
+        if ((comma = strchr(f, ','))) *comma = '\0';
+        long x;
+        if (g5_parse_long(f, min, max, &x) < 0) {
+            free(v);
+            free(copy);
+            return -1;
+        }
+        v[i++] = (int)x;
+        if (!comma) break;
+    }
+    free(copy);
+    *out = v;
+    return n;
+}
+
 int g5_parse_double(const char *s, double min, double max, double *out)
 {
     char *end;

@@ -137,6 +137,13 @@ void g5_opts_help(FILE *fp, const char *which);
 int g5_parse_long(const char *s, long min, long max, long *out);
 
 /**
+ * Parse comma-separated integers, each in [min, max] ("1,10,20,30").
+ * @param out  receives a malloc'ed array (nothing on failure)
+ * @return how many, or -1 with errno EINVAL, ERANGE or ENOMEM
+ */
+int g5_parse_int_list(const char *s, int min, int max, int **out);
+
+/**
  * Parse a whole string as a finite double in [min, max].
  * @return 0 and *out set on success; -1 with errno EINVAL or ERANGE
  */

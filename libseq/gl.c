@@ -8,7 +8,6 @@
 #include "gl.h"
 
 #define MAX_QUAL 60
-#define MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
 
 int g5_gl_ngenotypes(int nal, int ploidy)
 {
@@ -49,7 +48,7 @@ void g5_gl_bases(const int8_t *obs, const uint8_t *qual, int n, int nal, int plo
 {
     pthread_once(&term_once, fill_terms);
     int ng = g5_gl_ngenotypes(nal, ploidy);
-    int al[MAX_GT][2];
+    int al[G5_GL_MAX_GT][2];
     for (int g = 0; g < ng; g++) {
         g5_gl_alleles(g, ploidy, al[g]);
         if (ploidy == 1) al[g][1] = al[g][0];
@@ -103,7 +102,7 @@ void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, dou
         gq[i] = 0;
         if (!gl[i]) continue;
         int ng = g5_gl_ngenotypes(nal, ploidy[i]), best = 0;
-        double prior[MAX_GT], post[MAX_GT] = { 0 }, m = gl[i][0], sum = 0, other = 0;
+        double prior[G5_GL_MAX_GT], post[G5_GL_MAX_GT] = { 0 }, m = gl[i][0], sum = 0, other = 0;
         prior_of(nal, ploidy[i], theta, prior);
         if (allowed)    // a genotype with an allele the sample may not hold is out
             for (int g = 0; g < ng; g++) {

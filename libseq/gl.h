@@ -30,6 +30,9 @@
 /** Most alleles at a site: the reference, three alternates and gVCF's <*>. */
 #define G5_GL_MAX_ALLELES 5
 
+/** Most genotypes at a site: diploid over G5_GL_MAX_ALLELES alleles. */
+#define G5_GL_MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
+
 /** Genotypes of @p ploidy (1 or 2) over @p nal alleles. */
 int g5_gl_ngenotypes(int nal, int ploidy);
 

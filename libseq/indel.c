@@ -15,7 +15,7 @@
 /* Most reads first; ties by length, then bases, so the order is fixed. */
 static int cmp_candidate(const void *x, const void *y)
 {
-    const g5_indel_t *a = x, *b = y;
+    const g5_indel_t *a = *(const g5_indel_t *const *)x, *b = *(const g5_indel_t *const *)y;
     if (a->reads != b->reads) return a->reads > b->reads ? -1 : 1;
     if (a->len != b->len) return a->len < b->len ? -1 : 1;
     return strcmp(a->ins, b->ins);
@@ -24,16 +24,15 @@ static int cmp_candidate(const void *x, const void *y)
 int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out, int *index, int max)
 {
     int n = 0;
-    g5_indel_t all[64];
+    const g5_indel_t *all[64];      // sorted as pointers: each keeps its rank in the column
     for (int k = 0; k < col->nindels && n < (int)(sizeof all / sizeof *all); k++)
-        if (col->indels[k].reads >= min_reads) {
-            all[n] = col->indels[k];
-            all[n++].file = k;      // carried through the sort: the rank in the column
-        }
+        if (col->indels[k].reads >= min_reads) all[n++] = &col->indels[k];
     qsort(all, n, sizeof *all, cmp_candidate);
     if (n > max) n = max;
-    memcpy(out, all, n * sizeof *out);
-    for (int c = 0; c < n && index; c++) index[c] = out[c].file;
+    for (int c = 0; c < n; c++) {
+        out[c] = *all[c];
+        if (index) index[c] = (int)(all[c] - col->indels);
+    }
     return n;
 }
 

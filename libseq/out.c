@@ -202,6 +202,15 @@ void g5_out_abort(g5_out_t *o)
     free_out(o);
 }
 
+int g5_out_commit_pair(g5_out_t *data, g5_out_t *index)
+{
+    if (g5_out_commit(data) < 0) {
+        g5_out_abort(index);     // keeps errno
+        return -1;
+    }
+    return index && g5_out_commit(index) < 0 ? -2 : 0;
+}
+
 int g5_out_text(const char *path, int (*write)(FILE *fp, void *ctx), void *ctx)
 {
     g5_out_t *o = g5_out_open(path);

@@ -64,6 +64,14 @@ int g5_out_commit(g5_out_t *o);
 void g5_out_abort(g5_out_t *o);
 
 /**
+ * Commit a data file and then its index (NULL: none): the data first, so an
+ * index never names a file that is not there; if the data fails, the index
+ * is removed.  Both handles are freed either way.
+ * @return 0; -1 (the data failed) or -2 (the index failed), errno set
+ */
+int g5_out_commit_pair(g5_out_t *data, g5_out_t *index);
+
+/**
  * Write a whole text output (a report, a metrics file) atomically: open
  * @p path, let @p write fill the stream, commit; on any failure remove it.
  * @param path   final name, or "-" for stdout

@@ -36,6 +36,8 @@ struct g5_plp {
 
     g5_plp_indel_t *indels; /* the region's indels, sorted by anchor */
     size_t nindels, mindels;
+    struct seen *seen;      /* the first pass: one per read showing an indel */
+    size_t nseen, mseen;
     int *indel_reads;       /* per indel, per file: reads showing it */
     size_t next_indel;      /* the first not behind the columns */
     size_t near_lo;         /* the first within G5_PLP_NEAR of the column */
@@ -87,17 +89,6 @@ static int read_record(void *data, bam1_t *b)
     }
 }
 
-static char *sample_of(const sam_hdr_t *h, const char *path)
-{
-    kstring_t sm = KS_INITIALIZE;
-    if (sam_hdr_find_tag_pos((sam_hdr_t *)h, "RG", 0, "SM", &sm) == 0 && sm.l) return sm.s;
-    free(sm.s);
-    const char *base = strrchr(path, '/');
-    char *s = strdup(base ? base + 1 : path);
-    char *dot = s ? strrchr(s, '.') : NULL;
-    if (dot && dot != s) *dot = '\0';
-    return s;
-}
 
 /* Every file names the same contigs as the first, and the reference holds
  * each of them with the same length. */
@@ -168,7 +159,7 @@ g5_plp_t *g5_plp_open(int n, char *const *paths, const char *ref, const g5_plp_o
             goto fail;
         }
         r->open = 1;
-        if (!(r->sample = sample_of(r->in.hdr, paths[i]))) {
+        if (!(r->sample = g5_sample_name(r->in.hdr, paths[i], 1))) {
             fail(p, "out of memory");
             goto fail;
         }
@@ -262,28 +253,63 @@ static void left_align(const char *ref, g5_plp_indel_t *x)
     }
 }
 
-static int cmp_indel(const void *a, const void *b)
+/* One read's indel, and the file the read is from. */
+struct seen {
+    g5_plp_indel_t x;
+    int file;
+};
+
+static int cmp_indel(const g5_plp_indel_t *x, const g5_plp_indel_t *y)
 {
-    const g5_plp_indel_t *x = a, *y = b;
     if (x->anchor != y->anchor) return x->anchor < y->anchor ? -1 : 1;
     if (x->len != y->len) return x->len < y->len ? -1 : 1;
     return strcmp(x->ins, y->ins);
 }
 
-static int add_indel(g5_plp_t *p, const g5_plp_indel_t *x)
+static int cmp_seen(const void *a, const void *b)
 {
-    if (p->nindels == p->mindels) {
-        size_t m = p->mindels ? 2 * p->mindels : 256;
-        g5_plp_indel_t *y = realloc(p->indels, m * sizeof *y);
+    return cmp_indel(&((const struct seen *)a)->x, &((const struct seen *)b)->x);
+}
+
+static int add_seen(g5_plp_t *p, const g5_plp_indel_t *x, int file)
+{
+    if (p->nseen == p->mseen) {
+        size_t m = p->mseen ? 2 * p->mseen : 256;
+        struct seen *y = realloc(p->seen, m * sizeof *y);
         if (!y) return -1;
-        p->indels = y;
-        p->mindels = m;
+        p->seen = y;
+        p->mseen = m;
     }
-    p->indels[p->nindels++] = *x;
+    p->seen[p->nseen++] = (struct seen){ *x, file };
     return 0;
 }
 
-/* Record the indels of read @p b: left-aligned into p->indels, and their
+/* The reads' indels, sorted, into one entry per distinct indel with its
+ * read counts, all files and per file. */
+static int count_indels(g5_plp_t *p)
+{
+    p->nindels = 0;
+    if (!p->nseen) return 0;
+    qsort(p->seen, p->nseen, sizeof *p->seen, cmp_seen);
+    if (p->nseen > p->mindels) {
+        g5_plp_indel_t *y = realloc(p->indels, p->nseen * sizeof *y);
+        if (!y) return -1;
+        p->indels = y;
+        p->mindels = p->nseen;
+    }
+    free(p->indel_reads);
+    if (!(p->indel_reads = calloc(p->nseen * p->n, sizeof *p->indel_reads))) return -1;
+    for (size_t k = 0; k < p->nseen; k++) {
+        if (p->nindels && cmp_indel(&p->indels[p->nindels - 1], &p->seen[k].x) == 0)
+            p->indels[p->nindels - 1].reads++;
+        else
+            p->indels[p->nindels++] = p->seen[k].x;
+        p->indel_reads[(p->nindels - 1) * p->n + p->seen[k].file]++;
+    }
+    return 0;
+}
+
+/* Record the indels of read @p b: left-aligned into p->seen, and their
  * raw positions into @p at (for the BAQ windows). */
 static int read_indels(g5_plp_t *p, int file, const bam1_t *b, hts_pos_t **at, size_t *n, size_t *m)
 {
@@ -301,13 +327,13 @@ static int read_indels(g5_plp_t *p, int file, const bam1_t *b, hts_pos_t **at, s
                 *at = x;
             }
             (*at)[(*n)++] = pos;
-            g5_plp_indel_t x = { pos - 1, op == BAM_CINS ? len : -len, "", 1, file };
+            g5_plp_indel_t x = { pos - 1, op == BAM_CINS ? len : -len, "", 1 };
             int ok = len <= G5_PLP_MAX_INDEL && pos + (op == BAM_CDEL ? len : 0) <= p->seq_len;
             for (int i = 0; ok && op == BAM_CINS && i < len; i++)
                 if ((x.ins[i] = seq_nt16_str[bam_seqi(seq, qpos + i)]) == 'N') ok = 0;
             if (ok) {
                 left_align(p->seq, &x);
-                if (add_indel(p, &x) < 0) return -1;
+                if (add_seen(p, &x, file) < 0) return -1;
             }
         }
         if (bam_cigar_type(op) & 1) qpos += len;
@@ -328,7 +354,7 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
     size_t m = 0;
     bam1_t *b = bam_init1();
     int ret = b ? 0 : -1;
-    p->nindels = p->next_indel = p->near_lo = 0;
+    p->nseen = p->nindels = p->next_indel = p->near_lo = 0;
     for (int i = 0; i < p->n && ret == 0; i++) {
         reader_t *r = &p->r[i];
         size_t n = 0;
@@ -354,22 +380,7 @@ static int find_indels(g5_plp_t *p, int tid, hts_pos_t beg, hts_pos_t end)
     }
     bam_destroy1(b);
     free(at);
-    if (ret == 0 && p->nindels) {      // one entry per distinct indel, with its read counts
-        qsort(p->indels, p->nindels, sizeof *p->indels, cmp_indel);
-        free(p->indel_reads);
-        if (!(p->indel_reads = calloc(p->nindels * p->n, sizeof *p->indel_reads))) ret = -1;
-        size_t u = 0;
-        for (size_t k = 0; k < p->nindels && ret == 0; k++) {
-            int file = p->indels[k].file;
-            if (u && cmp_indel(&p->indels[u - 1], &p->indels[k]) == 0) {
-                p->indels[u - 1].reads++;
-            } else {
-                p->indels[u++] = p->indels[k];
-            }
-            p->indel_reads[(u - 1) * p->n + file]++;
-        }
-        p->nindels = u;
-    }
+    if (ret == 0) ret = count_indels(p);
     if (ret < 0 && !*p->why) fail(p, "out of memory");
     return ret;
 }
@@ -444,6 +455,7 @@ void g5_plp_close(g5_plp_t *p)
     free(p->nplp);
     free(p->seq);
     free(p->indels);
+    free(p->seen);
     free(p->indel_reads);
     free(p);
 }

@@ -93,7 +93,6 @@ typedef struct g5_plp_indel {
     int len;                            /**< > 0 inserted, < 0 deleted */
     char ins[G5_PLP_MAX_INDEL + 1];     /**< the inserted bases (uppercase), "" for deletions */
     int reads;                          /**< reads showing it, all files */
-    int file;                           /**< scratch: the file of a read's copy while they are gathered */
 } g5_plp_indel_t;
 
 /** One column: the position and, per sample, the reads over it. */

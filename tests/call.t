@@ -211,6 +211,8 @@ samtools view -H "$S/s1.bam" | sed 's/SN:CHROMOSOME_II\tLN:5000/SN:CHROMOSOME_II
 samtools reheader "$T/longer.hdr" "$S/s1.bam" >"$T/longer.bam" && samtools index "$T/longer.bam"
 bad "a contig longer than the reference's" "contig CHROMOSOME_II is 5001 bp in \"$T/longer.bam\" but 5000 bp in the reference" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$T/longer.bam"
 cp "$S/s1.bam" "$T/again.bam" && samtools index "$T/again.bam"
+bad "two files aligned to different references" "contig 2 is CHROMOSOME_II (5001 bp) in \"$T/longer.bam\" but CHROMOSOME_II (5000 bp) in \"$S/s1.bam\"" \
+    -f "$S/ref.fa" -o "$T/bad/x.vcf" "$S/s1.bam" "$T/longer.bam"
 bad "two files of one sample" "are both sample \"s1\"" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$S/s1.bam" "$T/again.bam"
 bad "a missing input" "cannot read \"$T/none.bam\"" -f "$S/ref.fa" -o "$T/bad/x.vcf" "$T/none.bam"
 head -c 3000000 "$S/s1.bam" >"$T/trunc.bam" && cp "$S/s1.bam.bai" "$T/trunc.bam.bai"

@@ -29,7 +29,7 @@ int main(void)
     free(text.s);
 
     // deletion of REF[30..31] ("TC") after the anchor at 29
-    g5_indel_t del = { 29, -2, "", 5, 0 }, ins = { 29, 3, "GGG", 4, 0 };
+    g5_indel_t del = { 29, -2, "", 5 }, ins = { 29, 3, "GGG", 4 };
     char deleted[64], inserted[64];
     snprintf(deleted, sizeof deleted, "%.*s%s", 30, REF, REF + 32);      // the haplotype's bases
     snprintf(inserted, sizeof inserted, "%.*sGGG%s", 30, REF, REF + 30);
@@ -54,7 +54,7 @@ int main(void)
     ok(lk[1] - lk[0] <= 0.3 + 1e-9 && lk[1] - lk[2] <= 0.3 + 1e-9, "MAPQ 3: no allele preferred by more than 0.3 (log10)");
 
     // candidates: by reads, then length, then bases; below min_reads dropped
-    g5_indel_t anchored[3] = { { 29, 2, "AA", 2, 0 }, { 29, -1, "", 7, 0 }, { 29, 1, "C", 2, 0 } };
+    g5_indel_t anchored[3] = { { 29, 2, "AA", 2 }, { 29, -1, "", 7 }, { 29, 1, "C", 2 } };
     g5_plp_col_t col = { .pos = 29, .indels = anchored, .nindels = 3 };
     g5_indel_t out[3];
     int idx[3];

@@ -103,20 +103,13 @@ static void usage(FILE *fp)
 /* --gq-bands: increasing GQ values, each the lower bound of a band. */
 static int parse_bands(args_t *a, const char *s)
 {
-    int n = 1;
-    for (const char *c = s; *c; c++) n += *c == ',';
     free(a->bands);
-    if (!(a->bands = malloc(n * sizeof *a->bands))) return g5_usage_error(TOOL, "out of memory");
-    a->nbands = 0;
-    for (const char *c = s; ; ) {
-        char *end;
-        long v = strtol(c, &end, 10);
-        if (end == c || v < 1 || v > 99 || (*end && *end != ',') || (a->nbands && v <= a->bands[a->nbands - 1]))
-            return g5_usage_error(TOOL, "--gq-bands wants increasing GQ values 1-99, e.g. 10,20,30, not \"%s\"", s);
-        a->bands[a->nbands++] = (int)v;
-        if (!*end) break;
-        c = end + 1;
-    }
+    a->bands = NULL;
+    int n = g5_parse_int_list(s, 1, 99, &a->bands), increasing = n > 0;
+    for (int i = 1; i < n; i++) increasing &= a->bands[i] > a->bands[i - 1];
+    if (!increasing)
+        return g5_usage_error(TOOL, "--gq-bands wants increasing GQ values 1-99, e.g. 10,20,30, not \"%s\"", s);
+    a->nbands = n;
     return G5_EXIT_OK;
 }
 
@@ -241,7 +234,6 @@ typedef struct caller {
     int *ploidy, *gt, *gq, *dp, *ad, *pl, *gtv;
 } caller_t;
 
-#define MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
 #define MAX_CALLED 4                /* the reference and three alternates */
 #define MAX_INDELS (MAX_CALLED - 1)
 #define MAX_NEAR 4                  /* nearby indels tried as other explanations */
@@ -257,14 +249,14 @@ static int caller_init(caller_t *k, const args_t *a, bcf_hdr_t *hdr, int ns)
     k->qual_of = calloc(ns, sizeof *k->qual_of);
     k->nlk = calloc(ns, sizeof *k->nlk);
     k->lk_of = calloc(ns, sizeof *k->lk_of);
-    k->gl = calloc((size_t)ns * MAX_GT, sizeof *k->gl);
+    k->gl = calloc((size_t)ns * G5_GL_MAX_GT, sizeof *k->gl);
     k->glp = calloc(ns, sizeof *k->glp);
     k->ploidy = calloc(ns, sizeof *k->ploidy);
     k->gt = calloc(ns, sizeof *k->gt);
     k->gq = calloc(ns, sizeof *k->gq);
     k->dp = calloc(ns, sizeof *k->dp);
     k->ad = calloc((size_t)ns * G5_GL_MAX_ALLELES, sizeof *k->ad);
-    k->pl = calloc((size_t)ns * MAX_GT, sizeof *k->pl);
+    k->pl = calloc((size_t)ns * G5_GL_MAX_GT, sizeof *k->pl);
     k->gtv = calloc((size_t)ns * 2, sizeof *k->gtv);
     k->bcount = calloc((size_t)ns * 4, sizeof *k->bcount);
     k->allowed = calloc((size_t)ns * G5_GL_MAX_ALLELES, 1);
@@ -427,8 +419,8 @@ static void snv_likelihoods(caller_t *k, const int *al, int nal, int star)
             k->aobs[j] = map[(int)k->obs_of[i][j]];
             if (k->aobs[j] >= 0) ad[k->aobs[j]]++;
         }
-        g5_gl_bases(k->aobs, k->qual_of[i], k->nobs[i], nal, k->ploidy[i], k->gl + (size_t)i * MAX_GT);
-        k->glp[i] = k->gl + (size_t)i * MAX_GT;
+        g5_gl_bases(k->aobs, k->qual_of[i], k->nobs[i], nal, k->ploidy[i], k->gl + (size_t)i * G5_GL_MAX_GT);
+        k->glp[i] = k->gl + (size_t)i * G5_GL_MAX_GT;
     }
 }
 
@@ -591,8 +583,8 @@ static int indel_likelihoods(caller_t *k, int nal, int star)
             for (int a = 0; a < nx; a++) if (a != best && (second < 0 || row[a] > row[second])) second = a;
             if (second < 0 || row[best] - row[second] >= 1.0) ad[best]++;
         }
-        g5_gl_reads(lk, n, nx, k->ploidy[i], k->gl + (size_t)i * MAX_GT);
-        k->glp[i] = k->gl + (size_t)i * MAX_GT;
+        g5_gl_reads(lk, n, nx, k->ploidy[i], k->gl + (size_t)i * G5_GL_MAX_GT);
+        k->glp[i] = k->gl + (size_t)i * G5_GL_MAX_GT;
     }
     return 0;
 }

@@ -8,6 +8,7 @@
  * sample name, PREFIX.sex.tsv and PREFIX.g5cov_mqc.tsv.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
@@ -132,23 +133,11 @@ static void free_split(char **items)
 
 static int parse_thresholds(args_t *a, const char *s)
 {
-    char **f;
-    int n = split_commas(s, &f);
-    if (n < 0) return g5_usage_error(TOOL, "out of memory");
     free(a->thresholds);
-    if (!(a->thresholds = malloc(n * sizeof *a->thresholds))) {
-        free_split(f);
-        return g5_usage_error(TOOL, "out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        long v;
-        if (g5_parse_long(f[i], 0, INT32_MAX, &v) < 0) {
-            free_split(f);
-            return g5_usage_error(TOOL, "-T wants depths separated by commas, not \"%s\"", s);
-        }
-        a->thresholds[i] = (int)v;
-    }
-    free_split(f);
+    a->thresholds = NULL;
+    int n = g5_parse_int_list(s, 0, INT32_MAX, &a->thresholds);
+    if (n < 0)
+        return g5_usage_error(TOOL, errno == ENOMEM ? "out of memory" : "-T wants depths separated by commas, not \"%s\"", s);
     qsort(a->thresholds, n, sizeof *a->thresholds, cmp_int);
     a->nthresholds = n;
     return G5_EXIT_OK;
@@ -402,17 +391,6 @@ done:
 
 /* --- per-sample outputs ------------------------------------------------- */
 
-/* The sample: SM of the first read group, else the last part of PREFIX --
- * the name MultiQC's mosdepth module gives the sample. */
-static char *sample_name(const sam_hdr_t *h, const char *prefix)
-{
-    kstring_t sm = KS_INITIALIZE;
-    if (sam_hdr_find_tag_pos((sam_hdr_t *)h, "RG", 0, "SM", &sm) == 0 && sm.l) return sm.s;
-    free(sm.s);
-    const char *base = strrchr(prefix, '/');
-    return strdup(base && base[1] ? base + 1 : prefix);
-}
-
 typedef struct sample_out {
     const args_t *a;
     const char *name;
@@ -492,7 +470,8 @@ static int write_sample(const args_t *a, const g5_covreport_t *rep, const sam_hd
     static const int default_pct[] = { 1, 10, 20, 30 };
     g5_covsample_t s;
     g5_covreport_sample(rep, &a->sex, &s);
-    char *name = sample_name(h, a->prefix);
+    // SM, else PREFIX's last part: the name MultiQC's mosdepth module gives it
+    char *name = g5_sample_name(h, a->prefix, 0);
     kstring_t path = KS_INITIALIZE;
     sample_out_t o = { a, name, &s, rep, a->nthresholds ? a->thresholds : default_pct,
                        a->nthresholds ? a->nthresholds : 4 };

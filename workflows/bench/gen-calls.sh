@@ -43,34 +43,14 @@ done
 
 gen=$work/gen-calls
 mkdir -p "$gen"
-trap 'rm -f "$gen/ref.fa.tmp" "$work"/call-s*.bam.tmp.$$ "$work"/call-s*.bam.tmp.$$.bai "$work"/call-s*.truth.vcf.tmp.$$' EXIT
+trap 'rm -f "$work"/call-s*.bam.tmp.$$ "$work"/call-s*.bam.tmp.$$.bai "$work"/call-s*.truth.vcf.tmp.$$' EXIT
 ts() { date '+%H:%M:%S'; }
 
 # 1. reference + bwa index (reused when present)
 ref=$gen/ref.fa
 if [ ! -s "$ref.bwt" ] || [ ! -s "$ref.sa" ]; then
     echo "[$(ts)] gen-calls: reference (CHROMOSOME_I + 1 Mb pseudo-random) and bwa index" >&2
-    {
-        samtools faidx "$ce_fa" CHROMOSOME_I
-        awk 'BEGIN {
-            x = 20240531                           # Park-Miller: exact in doubles
-            n = split("synth1 1000000", c, " ")
-            for (i = 1; i < n; i += 2) {
-                print ">" c[i]
-                line = ""
-                for (p = 1; p <= c[i + 1]; p++) {
-                    x = (16807 * x) % 2147483647
-                    line = line substr("ACGT", int(x / 536870912) + 1, 1)
-                    if (length(line) == 60) { print line; line = "" }
-                }
-                if (line != "") print line
-            }
-        }'
-    } >"$ref.tmp"
-    mv "$ref.tmp" "$ref"
-    rm -f "$ref.fai"
-    samtools faidx "$ref"
-    bwa index "$ref" 2>"$gen/bwa-index.log"
+    "$(dirname "$0")/make-ref.sh" "$ref" "$ce_fa" synth1 1000000
     rm -f "$gen"/*.done "$work"/call-s*.bam "$work"/call-s*.bam.bai "$work"/call-s*.truth.vcf
 fi
 [ -s "$ref.fai" ] || samtools faidx "$ref"

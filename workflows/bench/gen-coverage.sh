@@ -40,33 +40,13 @@ gen=$work/gen-coverage
 mkdir -p "$gen"
 bam=$work/coverage.bam
 long=$work/coverage-long.bam
-trap 'rm -f "$gen/ref.fa.tmp" "$bam.tmp.$$" "$bam.tmp.$$.bai" "$long.tmp.$$" "$long.tmp.$$.bai" "$gen"/sort.$$.*' EXIT
+trap 'rm -f "$bam.tmp.$$" "$bam.tmp.$$.bai" "$long.tmp.$$" "$long.tmp.$$.bai" "$gen"/sort.$$.*' EXIT
 ts() { date '+%H:%M:%S'; }
 
 # 1. reference + bwa index (reused when present)
 if [ ! -s "$gen/ref.fa.bwt" ] || [ ! -s "$gen/ref.fa.sa" ]; then
     echo "[$(ts)] gen-coverage: reference (CHROMOSOME_I + 5 Mb pseudo-random) and bwa index" >&2
-    {
-        samtools faidx "$ce_fa" CHROMOSOME_I
-        awk 'BEGIN {
-            x = 20240531                           # Park-Miller: exact in doubles
-            n = split("synth1 3400000 synth2 1600017", c, " ")
-            for (i = 1; i < n; i += 2) {
-                print ">" c[i]
-                line = ""
-                for (p = 1; p <= c[i + 1]; p++) {
-                    x = (16807 * x) % 2147483647
-                    line = line substr("ACGT", int(x / 536870912) + 1, 1)
-                    if (length(line) == 60) { print line; line = "" }
-                }
-                if (line != "") print line
-            }
-        }'
-    } >"$gen/ref.fa.tmp"
-    mv "$gen/ref.fa.tmp" "$gen/ref.fa"
-    rm -f "$gen/ref.fa.fai"
-    samtools faidx "$gen/ref.fa"
-    bwa index "$gen/ref.fa" 2>"$gen/bwa-index.log"
+    "$(dirname "$0")/make-ref.sh" "$gen/ref.fa" "$ce_fa" synth1 3400000 synth2 1600017
 fi
 ref_len=$(awk '{n += $2} END {print n}' "$gen/ref.fa.fai")
 pairs=$(( ref_len * depth / 300 ))
