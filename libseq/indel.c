@@ -90,8 +90,42 @@ static void read_part(const bam1_t *b, hts_pos_t lo, hts_pos_t hi, int *qb, int 
  * rest of the read fits every haplotype alike). */
 #define REACH 20
 
+void g5_indel_buf_free(g5_indel_buf_t *buf)
+{
+    free(buf->hap);
+    free(buf->query);
+    free(buf->qual);
+    free(buf->q);
+    free(buf->state);
+    memset(buf, 0, sizeof *buf);
+}
+
+/* Room for a haplotype of @p nhap bases and a read part of @p nquery. */
+static int grow(g5_indel_buf_t *buf, size_t nhap, size_t nquery)
+{
+    if (nhap > buf->mhap) {
+        uint8_t *x = realloc(buf->hap, nhap);
+        if (!x) return -1;
+        buf->hap = x;
+        buf->mhap = nhap;
+    }
+    if (nquery > buf->mquery) {
+        uint8_t *a = realloc(buf->query, nquery), *b = a ? realloc(buf->qual, nquery) : NULL,
+                *c = b ? realloc(buf->q, nquery) : NULL;
+        int *d = c ? realloc(buf->state, nquery * sizeof *d) : NULL;
+        if (a) buf->query = a;
+        if (b) buf->qual = b;
+        if (c) buf->q = c;
+        if (!d) return -1;
+        buf->state = d;
+        buf->mquery = nquery;
+    }
+    return 0;
+}
+
 int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
-                     const g5_indel_t *cand, int ncand, const bam1_t *b, double *lk)
+                     const g5_indel_t *cand, int ncand, const bam1_t *b, double *lk,
+                     g5_indel_buf_t *buf)
 {
     int maxlen = 0;
     hts_pos_t first = pos, last = pos;      // the anchors' span
@@ -113,11 +147,8 @@ int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
         return 0;
     }
 
-    size_t room = (size_t)(w1 - w0) + G5_PLP_MAX_INDEL + 1;
-    uint8_t *hap = malloc(room), *query = malloc(lq), *qual = malloc(lq), *q = malloc(lq);
-    int *state = malloc(lq * sizeof *state);
-    int ret = -1;
-    if (!hap || !query || !qual || !q || !state) goto done;
+    if (grow(buf, (size_t)(w1 - w0) + G5_PLP_MAX_INDEL + 1, (size_t)lq) < 0) return -1;
+    uint8_t *hap = buf->hap, *query = buf->query, *qual = buf->qual;
     // BAQ lowered the qualities around the gap -- exactly the evidence the
     // realignment weighs -- and kept what it took in ZQ (quality + ZQ - 64)
     const uint8_t *seq = bam_get_seq(b), *bq = bam_get_qual(b), *zq = bam_aux_get(b, "ZQ");
@@ -137,17 +168,16 @@ int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
         for (hts_pos_t x = w0; x <= at; x++) hap[lh++] = code_of(ref[x]);
         for (int k = 0; k < len; k++) hap[lh++] = code_of(cand[h - 1].ins[k]);
         for (hts_pos_t x = at + 1 + (len < 0 ? -len : 0); x < w1; x++) hap[lh++] = code_of(ref[x]);
-        int sc = probaln_glocal(hap, lh, query, lq, qual, &par, state, q);
-        if (sc == INT_MIN) goto done;
+        int sc = probaln_glocal(hap, lh, query, lq, qual, &par, buf->state, buf->q);
+        if (sc == INT_MIN) {
+            if (!errno) errno = ENOMEM;
+            return -1;
+        }
         lk[h] = -sc / 10.0;
         if (lk[h] > best) best = lk[h];
     }
     // a read is no surer of its haplotype than of its place in the genome
     double floor = best - b->core.qual / 10.0;
     for (int h = 0; h <= ncand; h++) if (lk[h] < floor) lk[h] = floor;
-    ret = 0;
-done:
-    if (ret < 0 && !errno) errno = ENOMEM;
-    free(hap); free(query); free(qual); free(q); free(state);
-    return ret;
+    return 0;
 }

@@ -39,6 +39,17 @@ typedef g5_plp_indel_t g5_indel_t;
  */
 int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out, int *index, int max);
 
+/** Room g5_indel_read_lk reuses from read to read: zero it before the
+ *  first use, g5_indel_buf_free it after the last. */
+typedef struct g5_indel_buf {
+    uint8_t *hap, *query, *qual, *q;
+    int *state;
+    size_t mhap, mquery;
+} g5_indel_buf_t;
+
+/** Free what @p buf holds (the struct itself is the caller's). */
+void g5_indel_buf_free(g5_indel_buf_t *buf);
+
 /**
  * log10 P(read | haplotype) for the reference haplotype and each candidate
  * (each at its own anchor: near the column's, candidates anchored elsewhere
@@ -48,9 +59,11 @@ int g5_indel_candidates(const g5_plp_col_t *col, int min_reads, g5_indel_t *out,
  * @param cand, ncand   the candidates
  * @param b             the read
  * @param lk            out: 1 + ncand values; the reference first
+ * @param buf           room reused from read to read
  * @return 0, or -1 (ENOMEM)
  */
 int g5_indel_read_lk(const char *ref, hts_pos_t ref_len, hts_pos_t pos,
-                     const g5_indel_t *cand, int ncand, const bam1_t *b, double *lk);
+                     const g5_indel_t *cand, int ncand, const bam1_t *b, double *lk,
+                     g5_indel_buf_t *buf);
 
 #endif

@@ -17,7 +17,9 @@ static const char REF[] = "ACGTTGCATGACCTAGGCTTACGATCGGATCCATGCAGTTCAGGCTAACGTAG
 static void lk_of(const char *line, const g5_indel_t *c, int nc, double *lk)
 {
     bam1_t *b = samline(hdr, NULL, line);
-    ok(g5_indel_read_lk(REF, (hts_pos_t)strlen(REF), 29, c, nc, b, lk) == 0, "realigned: %.40s", line);
+    g5_indel_buf_t buf = { 0 };
+    ok(g5_indel_read_lk(REF, (hts_pos_t)strlen(REF), 29, c, nc, b, lk, &buf) == 0, "realigned: %.40s", line);
+    g5_indel_buf_free(&buf);
     bam_destroy1(b);
 }
 

@@ -225,6 +225,7 @@ typedef struct caller {
     int *nlk;               /* reads per sample */
     double **lk_of;
     double *lkx;            /* one sample's rows with <*> added */
+    g5_indel_buf_t realign; /* room for realigning reads */
     size_t mlkx;
     int *bcount;            /* per sample, its bases of each kind: [i * 4 + base] */
     uint8_t *allowed;       /* per sample, the alleles its genotype may hold */
@@ -271,6 +272,7 @@ static void caller_free(caller_t *k)
 {
     free(k->obs); free(k->aobs); free(k->qual); free(k->nobs); free(k->obs_of); free(k->qual_of);
     free(k->lk); free(k->nlk); free(k->lk_of); free(k->lkx);
+    g5_indel_buf_free(&k->realign);
     free(k->gl); free(k->glp); free(k->ploidy); free(k->gt); free(k->gq); free(k->dp);
     free(k->ad); free(k->pl); free(k->gtv); free(k->bcount); free(k->allowed);
 }
@@ -522,7 +524,7 @@ static int indel_read_likelihoods(caller_t *k, const g5_plp_col_t *col, const ch
             const bam_pileup1_t *p = &col->reads[i][j];
             if (p->is_refskip || mate_seen(col->reads[i], j)) continue;
             double row[1 + MAX_INDELS + MAX_NEAR];
-            if (g5_indel_read_lk(ref, ref_len, col->pos, all, nall, p->b, row) < 0) return -1;
+            if (g5_indel_read_lk(ref, ref_len, col->pos, all, nall, p->b, row, &k->realign) < 0) return -1;
             for (int o = 0; o < nother; o++)
                 if (row[nal + o] > row[0]) row[0] = row[nal + o];
             memcpy(k->lk_of[i] + (size_t)n * nal, row, nal * sizeof *row);
