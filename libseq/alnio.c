@@ -84,14 +84,17 @@ int g5_alnin_open(g5_alnin_t *in, const char *path, const char *reference,
         close_quietly(in);
         return fail(in, "cannot use reference \"%s\"", reference);
     }
-    if (pool && pool->pool && hts_set_opt(in->fp, HTS_OPT_THREAD_POOL, pool) < 0) {
-        close_quietly(in);
-        return fail(in, "cannot attach the thread pool");
-    }
     if (!(in->hdr = sam_hdr_read(in->fp))) {
         const char *why = bgzf_why(in->fp);
         close_quietly(in);
         return fail(in, "%s", why ? why : "malformed or missing header");
+    }
+    // The pool only after the header: reading a BAM header checks the
+    // end-of-file marker, and htslib 1.16's multi-threaded check of it can
+    // hang (seen reading a truncated BAM with two threads).
+    if (pool && pool->pool && hts_set_opt(in->fp, HTS_OPT_THREAD_POOL, pool) < 0) {
+        close_quietly(in);
+        return fail(in, "cannot attach the thread pool");
     }
     return 0;
 }
