@@ -93,8 +93,20 @@ static void prior_of(int nal, int ploidy, double theta, double *prior)
     }
 }
 
-void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, double theta,
-                const uint8_t *allowed, double min_qual, int *gt, int *gq, double *qual)
+/* Hardy-Weinberg prior of each genotype from allele frequencies. */
+static void prior_hwe(int nal, int ploidy, const double *af, double *prior)
+{
+    int ng = g5_gl_ngenotypes(nal, ploidy);
+    for (int g = 0; g < ng; g++) {
+        int a[2];
+        g5_gl_alleles(g, ploidy, a);
+        prior[g] = ploidy == 1 ? af[a[0]] : af[a[0]] * af[a[1]] * (a[0] == a[1] ? 1 : 2);
+    }
+}
+
+/* Call with a prior: from theta when af is NULL, else from af. */
+static void call_with(int ns, const double *const *gl, const int *ploidy, int nal, double theta, const double *af,
+                      const uint8_t *allowed, double min_qual, int *gt, int *gq, double *qual)
 {
     double log_none = 0;    /* log10 P(no sample carries an alternate | data) */
     for (int i = 0; i < ns; i++) {
@@ -103,7 +115,8 @@ void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, dou
         if (!gl[i]) continue;
         int ng = g5_gl_ngenotypes(nal, ploidy[i]), best = 0;
         double prior[G5_GL_MAX_GT], post[G5_GL_MAX_GT] = { 0 }, m = gl[i][0], sum = 0, other = 0;
-        prior_of(nal, ploidy[i], theta, prior);
+        if (af) prior_hwe(nal, ploidy[i], af, prior);
+        else prior_of(nal, ploidy[i], theta, prior);
         if (allowed)    // a genotype with an allele the sample may not hold is out
             for (int g = 0; g < ng; g++) {
                 int a[2];
@@ -129,4 +142,54 @@ void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, dou
         log_none += own;
     }
     *qual = log_none < 0 ? -10 * log_none : 0;
+}
+
+void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, double theta,
+                const uint8_t *allowed, double min_qual, int *gt, int *gq, double *qual)
+{
+    call_with(ns, gl, ploidy, nal, theta, NULL, allowed, min_qual, gt, gq, qual);
+}
+
+void g5_gl_freqs(int ns, const double *const *gl, const int *ploidy, int nal, double theta, double *af)
+{
+    // start from theta's prior (REF common, every ALT rare), then EM: each
+    // sample's genotype posterior under Hardy-Weinberg, allele counts
+    // expected from them, frequencies from the counts
+    double floor = 1e-6;
+    af[0] = 1;
+    for (int a = 1; a < nal; a++) af[0] -= af[a] = theta;
+    if (af[0] < floor) af[0] = floor;
+    for (int it = 0; it < 50; it++) {
+        double count[G5_GL_MAX_ALLELES] = { 0 }, total = 0, change = 0;
+        for (int i = 0; i < ns; i++) {
+            if (!gl[i]) continue;
+            int ng = g5_gl_ngenotypes(nal, ploidy[i]);
+            double prior[G5_GL_MAX_GT], post[G5_GL_MAX_GT], m = gl[i][0], sum = 0;
+            prior_hwe(nal, ploidy[i], af, prior);
+            for (int g = 1; g < ng; g++) if (gl[i][g] > m) m = gl[i][g];
+            for (int g = 0; g < ng; g++) sum += post[g] = pow(10.0, gl[i][g] - m) * prior[g];
+            if (!(sum > 0)) continue;
+            for (int g = 0; g < ng; g++) {
+                int a[2];
+                g5_gl_alleles(g, ploidy[i], a);
+                count[a[0]] += post[g] / sum;
+                if (ploidy[i] == 2) count[a[1]] += post[g] / sum;
+            }
+            total += ploidy[i];
+        }
+        if (total == 0) return;
+        for (int a = 0; a < nal; a++) {
+            double f = count[a] / total;
+            if (f < floor) f = floor;
+            change = fmax(change, fabs(f - af[a]));
+            af[a] = f;
+        }
+        if (change < 1e-7) break;
+    }
+}
+
+void g5_gl_call_freqs(int ns, const double *const *gl, const int *ploidy, int nal, const double *af,
+                      double min_qual, int *gt, int *gq, double *qual)
+{
+    call_with(ns, gl, ploidy, nal, 0, af, NULL, min_qual, gt, gq, qual);
 }

@@ -27,8 +27,9 @@
 
 #include <stdint.h>
 
-/** Most alleles at a site: the reference, three alternates and gVCF's <*>. */
-#define G5_GL_MAX_ALLELES 5
+/** Most alleles at a site: g5 call tries REF, three alternates and gVCF's
+ *  <*>; a cohort's site (g5 joint) gathers up to eight real alleles and <*>. */
+#define G5_GL_MAX_ALLELES 9
 
 /** Most genotypes at a site: diploid over G5_GL_MAX_ALLELES alleles. */
 #define G5_GL_MAX_GT (G5_GL_MAX_ALLELES * (G5_GL_MAX_ALLELES + 1) / 2)
@@ -79,5 +80,23 @@ void g5_gl_reads(const double *lk, int n, int nal, int ploidy, double *gl);
  */
 void g5_gl_call(int ns, const double *const *gl, const int *ploidy, int nal, double theta,
                 const uint8_t *allowed, double min_qual, int *gt, int *gq, double *qual);
+
+/**
+ * Allele frequencies at a site from the samples' likelihoods, by EM (each
+ * sample's genotype posterior under Hardy-Weinberg, the expected allele
+ * counts, the frequencies from them, until they settle), starting from
+ * theta's prior; none falls below 1e-6.
+ * @param af  out: nal frequencies, REF first
+ */
+void g5_gl_freqs(int ns, const double *const *gl, const int *ploidy, int nal, double theta, double *af);
+
+/**
+ * Call as g5_gl_call does, with a population prior instead of theta: the
+ * Hardy-Weinberg genotype frequencies of @p af (from g5_gl_freqs).  A
+ * sample's call then leans on the cohort; min_qual still asks for evidence
+ * of its own, and QUAL is still the probability that no sample is variant.
+ */
+void g5_gl_call_freqs(int ns, const double *const *gl, const int *ploidy, int nal, const double *af,
+                      double min_qual, int *gt, int *gq, double *qual);
 
 #endif

@@ -39,7 +39,19 @@ typedef struct g5_gvcf_rec {
     int npl;                /**< PL values kept: genotypes of the real alleles, or of REF/other for blocks */
     int pl[G5_GVCF_MAX_ALLELES * (G5_GVCF_MAX_ALLELES + 1) / 2];
     int ad[G5_GVCF_MAX_ALLELES];    /**< AD of the real alleles, -1 when absent */
+    /** Sites: PL of the genotypes with the symbolic other allele O -- the
+     *  likelihood of an allele this sample did not report.  Diploid: a/O
+     *  for each real allele a, then O/O (nal + 1 values); haploid: O (1
+     *  value); 0 when the site has no O or no PL. */
+    int nopl;
+    int opl[G5_GVCF_MAX_ALLELES + 1];
 } g5_gvcf_rec_t;
+
+/** Scratch for reading records, reused from record to record. */
+typedef struct g5_gvcf_buf {
+    int32_t *gt, *gq, *dp, *mindp, *pl, *ad;
+    int ngt, ngq, ndp, nmindp, npl, nad;
+} g5_gvcf_buf_t;
 
 /**
  * Read sample @p sample of @p rec (unpacked or not) into @p out.
@@ -52,6 +64,24 @@ typedef struct g5_gvcf_rec {
  *         alleles than G5_GVCF_MAX_ALLELES, PL of the wrong length)
  */
 int g5_gvcf_read(const bcf_hdr_t *h, bcf1_t *rec, int sample, g5_gvcf_rec_t *out, char *why, size_t nwhy);
+
+/**
+ * Read every sample of @p rec at once: out[i] for sample i (each FORMAT
+ * field fetched once, so a record of thousands of samples reads in linear
+ * time).  Fails as g5_gvcf_read does; the reason names the sample.
+ * @param buf  scratch, zeroed before first use; free with g5_gvcf_buf_free
+ */
+int g5_gvcf_read_all(const bcf_hdr_t *h, bcf1_t *rec, g5_gvcf_buf_t *buf, g5_gvcf_rec_t *out,
+                     char *why, size_t nwhy);
+
+/** Free the scratch of g5_gvcf_read_all (and leave it reusable). */
+void g5_gvcf_buf_free(g5_gvcf_buf_t *buf);
+
+/**
+ * Declare what a gVCF adds to a VCF header: the <*> allele, INFO/END and
+ * FORMAT/MIN_DP.  @return 0, or -1
+ */
+int g5_gvcf_hdr_add(bcf_hdr_t *h);
 
 /** Is allele @p s symbolic "other" (<*>, <NON_REF>, <X>)? */
 int g5_gvcf_is_other(const char *s);

@@ -20,7 +20,7 @@ KHASH_MAP_INIT_STR(vn_ctg, int)
  * time, from a little before what was asked, since left alignment walks
  * back and the next record usually lies just ahead. */
 #define CACHE_AHEAD ((hts_pos_t)1 << 16)
-#define CACHE_BEHIND ((hts_pos_t)1 << 10)
+#define CACHE_BEHIND ((hts_pos_t)1 << 12)
 /* Bases put in front of the alleles at a time when one runs out. */
 #define PAD 64
 
@@ -149,6 +149,11 @@ static const char *ref_span(g5_varnorm_t *n, int tid, hts_pos_t beg, hts_pos_t e
     n->cbeg = fbeg;
     n->cend = fend;
     return n->cseq + (beg - n->cbeg);
+}
+
+const char *g5_varnorm_ref(g5_varnorm_t *n, int tid, hts_pos_t beg, hts_pos_t end)
+{
+    return ref_span(n, tid, beg, end);
 }
 
 /* --- alleles ------------------------------------------------------------ */

@@ -124,6 +124,14 @@ int g5_varnorm_contig(const g5_varnorm_t *n, const char *name);
 const char *g5_varnorm_contig_name(const g5_varnorm_t *n, int tid);
 
 /**
+ * The reference bases [beg, end) of contig @p tid: upper case, anything
+ * but A, C, G, T as N; valid until the next call on @p n.
+ * @return the bases (not NUL-terminated), or NULL with why set (off the
+ *         contig, or unreadable)
+ */
+const char *g5_varnorm_ref(g5_varnorm_t *n, int tid, hts_pos_t beg, hts_pos_t end);
+
+/**
  * Check REF of a record against the reference.
  * @param n    normaliser
  * @param tid  contig index

@@ -80,6 +80,7 @@ int g5_vcfout_open(g5_vcfout_t *o, const char *path, const char *fmt, htsThreadP
         return fail(o, "cannot attach the thread pool");
     }
     o->write_index = write_index;
+    o->index_after = write_index && z && pool && pool->pool;
     return 0;
 }
 
@@ -87,11 +88,12 @@ int g5_vcfout_header(g5_vcfout_t *o, bcf_hdr_t *h)
 {
     if (bcf_hdr_write(o->fp, h) < 0) return fail(o, "cannot write the header: %s", strerror(errno));
     if (!o->write_index) return 0;
-    int is_bcf = o->fp->format.format == bcf;
+    int is_bcf = o->is_bcf = o->fp->format.format == bcf;
     char name[4096];
     if ((size_t)snprintf(name, sizeof name, "%s%s", o->path, is_bcf ? ".csi" : ".tbi") >= sizeof name)
         return fail(o, "index file name too long");
     if (!(o->idx = g5_out_open(name))) return fail(o, "%s", strerror(errno));
+    if (o->index_after) return 0;
     // min_shift 0: TBI for VCF.gz; BCF takes CSI with htslib's default
     if (bcf_idx_init(o->fp, h, is_bcf ? 14 : 0, g5_out_path(o->idx)) < 0)
         return fail(o, "cannot start the index \"%s\"", name);
@@ -108,7 +110,7 @@ int g5_vcfout_write(g5_vcfout_t *o, bcf_hdr_t *h, bcf1_t *rec)
 
 int g5_vcfout_commit(g5_vcfout_t *o)
 {
-    if (o->idx && bcf_idx_save(o->fp) < 0) {
+    if (o->idx && !o->index_after && bcf_idx_save(o->fp) < 0) {
         int r = fail(o, "cannot write the index: %s", errno ? strerror(errno) : "error");
         g5_vcfout_abort(o);
         return r;
@@ -117,6 +119,12 @@ int g5_vcfout_commit(g5_vcfout_t *o)
     o->fp = NULL;
     if (hts_close(fp) < 0) {
         int r = fail(o, "cannot finish writing: %s", errno ? strerror(errno) : "error");
+        g5_vcfout_abort(o);
+        return r;
+    }
+    if (o->idx && o->index_after
+        && bcf_index_build3(g5_out_path(o->out), g5_out_path(o->idx), o->is_bcf ? 14 : 0, 0) < 0) {
+        int r = fail(o, "cannot index the file written");
         g5_vcfout_abort(o);
         return r;
     }
@@ -134,4 +142,20 @@ void g5_vcfout_abort(g5_vcfout_t *o)
     g5_out_abort(o->out);
     g5_out_abort(o->idx);
     o->out = o->idx = NULL;
+}
+
+int g5_vcf_hdr_contigs(bcf_hdr_t *h, const sam_hdr_t *sh, const char *reference)
+{
+    kstring_t s = KS_INITIALIZE;
+    int r = 0;
+    for (int t = 0; t < sam_hdr_nref(sh) && r == 0; t++) {
+        s.l = 0;
+        r = ksprintf(&s, "##contig=<ID=%s,length=%lld>", sam_hdr_tid2name(sh, t), (long long)sam_hdr_tid2len(sh, t)) < 0
+            || bcf_hdr_append(h, s.s) < 0 ? -1 : 0;
+    }
+    s.l = 0;
+    if (r == 0 && reference)
+        r = ksprintf(&s, "##reference=file://%s", reference) < 0 || bcf_hdr_append(h, s.s) < 0 ? -1 : 0;
+    free(s.s);
+    return r;
 }

@@ -11,11 +11,18 @@
  * without -O the name decides (.bcf, .vcf.gz / .vcf.bgz, else plain VCF);
  * "-" is plain VCF on stdout.  The index is TBI for VCF.gz, CSI for BCF,
  * written as OUT.tbi / OUT.csi; plain VCF cannot be indexed.
+ *
+ * With a thread pool the index is built from the finished file instead of
+ * on the fly: htslib before 1.19 takes the offsets of multi-threaded BGZF
+ * output wrongly when it indexes VCF.gz or BCF as it writes
+ * (samtools/bcftools#1985, fixed by samtools/htslib#1672), and Debian's is
+ * 1.16.  Reading the file back costs a decompression, not a second write.
  */
 #ifndef G5_VCFOUT_H
 #define G5_VCFOUT_H
 
 #include <htslib/thread_pool.h>
+#include <htslib/sam.h>
 #include <htslib/vcf.h>
 
 #include "out.h"
@@ -26,6 +33,8 @@ typedef struct g5_vcfout {
     g5_out_t *out;          /**< the atomic data file */
     g5_out_t *idx;          /**< the atomic index, or NULL */
     int write_index;
+    int index_after;        /**< index the finished file rather than on the fly */
+    int is_bcf;
     char why[256];          /**< the last failure, as a phrase */
 } g5_vcfout_t;
 
@@ -41,6 +50,12 @@ typedef struct g5_vcfout {
  */
 int g5_vcfout_open(g5_vcfout_t *o, const char *path, const char *fmt, htsThreadPool *pool,
                    int write_index);
+
+/**
+ * Declare the contigs of @p sh (names and lengths) and the reference they
+ * come from in a VCF header.  @return 0, or -1
+ */
+int g5_vcf_hdr_contigs(bcf_hdr_t *h, const sam_hdr_t *sh, const char *reference);
 
 /** Write the header (and start the index).  @return 0, or -1 with o->why */
 int g5_vcfout_header(g5_vcfout_t *o, bcf_hdr_t *h);

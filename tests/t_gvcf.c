@@ -52,6 +52,8 @@ int main(void)
        "GATK: a block's GQ, MIN_DP and REF/<NON_REF> PL");
     ok(!r[2].block && r[2].nal == 2 && r[2].dp == 31 && r[2].ad[0] == 16 && r[2].ad[1] == 15
        && pl_is(&r[2], 3, (int[]){ 520, 0, 560 }), "GATK: a site without <NON_REF>'s PL and AD");
+    ok(r[2].nopl == 3 && r[2].opl[0] == 568 && r[2].opl[1] == 605 && r[2].opl[2] == 1173,
+       "GATK: <NON_REF>'s PL kept apart");
     ok(!r[4].block && pl_is(&r[4], 3, (int[]){ 826, 87, 0 }) && r[4].end == 201, "GATK: an indel site, [199,201)");
     ok(r[5].block && r[5].beg == 200 && r[5].end == 300 && r[5].gq == 24, "GATK: the last block to END=300");
 
@@ -74,6 +76,9 @@ int main(void)
     ok(r[0].nodata && r[0].npl == 0, "g5: ./. without PL is no data");
     ok(r[1].gq == 30 && r[1].dp == 21 && pl_is(&r[1], 3, (int[]){ 0, 63, 700 }), "g5: a block");
     ok(!r[2].block && pl_is(&r[2], 3, (int[]){ 250, 0, 260 }) && r[2].ad[1] == 15, "g5: a site");
+    ok(r[2].nopl == 3 && r[2].opl[0] == 295 && r[2].opl[1] == 305 && r[2].opl[2] == 600,
+       "g5: a site keeps the PL of REF/<*>, ALT/<*> and <*>/<*> apart");
+    ok(r[1].nopl == 0, "g5: a block has no separate <*> PL (its PL already is REF and <*>)");
 
     // records that cannot be right
     {
@@ -87,8 +92,30 @@ int main(void)
         ok(r1 == 0 && g5_gvcf_read(h, rec, 0, &x, why, sizeof why) < 0 && strstr(why, "c1:100: END=50 is before POS"),
            "END before POS is refused: %s", why);
         int r2 = bcf_read(fp, h, rec);
-        ok(r2 == 0 && g5_gvcf_read(h, rec, 0, &x, why, sizeof why) < 0 && strstr(why, "c1:150: 3 PL values for 3 alleles"),
+        ok(r2 == 0 && g5_gvcf_read(h, rec, 0, &x, why, sizeof why) < 0 && strstr(why, "c1:150: sample g5s1: 3 PL values for 3 alleles"),
            "PL of the wrong length is refused: %s", why);
+        bcf_destroy(rec);
+        bcf_hdr_destroy(h);
+        bcf_close(fp);
+    }
+
+    {   // a multi-sample gVCF (g5 joint --gvcf-out writes them), every sample at once
+        htsFile *fp = bcf_open(DATA "/multi.g.vcf", "r");
+        bcf_hdr_t *h = bcf_hdr_read(fp);
+        bcf1_t *rec = bcf_init();
+        g5_gvcf_buf_t buf = { 0 };
+        g5_gvcf_rec_t m[3];
+        char why[256] = "";
+        int r1 = bcf_read(fp, h, rec) == 0 ? g5_gvcf_read_all(h, rec, &buf, m, why, sizeof why) : -1;
+        ok(r1 == 0 && m[0].block && !m[0].nodata && m[0].dp == 21 && m[1].nodata && !m[2].nodata && m[2].gq == 12
+           && pl_is(&m[2], 3, (int[]){ 0, 12, 120 }), "multi-sample block: each sample's own numbers %s", why);
+        int r2 = bcf_read(fp, h, rec) == 0 ? g5_gvcf_read_all(h, rec, &buf, m, why, sizeof why) : -1;
+        ok(r2 == 0 && m[0].nal == 3 && pl_is(&m[0], 6, (int[]){ 250, 0, 260, 251, 261, 262 })
+           && m[0].nopl == 4 && m[0].opl[3] == 600 && m[0].ad[2] == 0, "multi-sample site: sample 1, three real alleles");
+        ok(r2 == 0 && m[1].nodata && m[1].npl == 0, "multi-sample site: an absent sample is no data");
+        ok(r2 == 0 && m[2].ploidy == 1 && pl_is(&m[2], 3, (int[]){ 300, 400, 0 }) && m[2].nopl == 1 && m[2].opl[0] == 500,
+           "multi-sample site: a haploid sample's PL and its <*>");
+        g5_gvcf_buf_free(&buf);
         bcf_destroy(rec);
         bcf_hdr_destroy(h);
         bcf_close(fp);

@@ -25,6 +25,7 @@
 #include "chunks.h"
 #include "cli.h"
 #include "gl.h"
+#include "gvcf.h"
 #include "indel.h"
 #include "out.h"
 #include "pileup.h"
@@ -679,17 +680,7 @@ static bcf_hdr_t *make_header(const args_t *a, const g5_plp_t *p)
 {
     bcf_hdr_t *h = bcf_hdr_init("w");
     if (!h) return NULL;
-    const sam_hdr_t *sh = g5_plp_header(p);
-    kstring_t s = KS_INITIALIZE;
-    int r = 0;
-    for (int t = 0; t < sam_hdr_nref(sh) && r == 0; t++) {
-        s.l = 0;
-        ksprintf(&s, "##contig=<ID=%s,length=%lld>", sam_hdr_tid2name(sh, t), (long long)sam_hdr_tid2len(sh, t));
-        r = bcf_hdr_append(h, s.s);
-    }
-    s.l = 0;
-    ksprintf(&s, "##reference=file://%s", a->o.reference);
-    if (r == 0) r = bcf_hdr_append(h, s.s);
+    int r = g5_vcf_hdr_contigs(h, g5_plp_header(p), a->o.reference);
     static const char *const lines[] = {
         "##INFO=<ID=DP,Number=1,Type=Integer,Description=\"Bases used at the site, all samples\">",
         "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">",
@@ -699,15 +690,8 @@ static bcf_hdr_t *make_header(const args_t *a, const g5_plp_t *p)
         "##FORMAT=<ID=PL,Number=G,Type=Integer,Description=\"Phred-scaled genotype likelihoods, the best at 0\">",
     };
     for (size_t i = 0; i < sizeof lines / sizeof *lines && r == 0; i++) r = bcf_hdr_append(h, lines[i]);
-    static const char *const gvcf_lines[] = {
-        "##ALT=<ID=*,Description=\"Any allele other than those listed: the base stands for all others\">",
-        "##INFO=<ID=END,Number=1,Type=Integer,Description=\"Last position of the reference block\">",
-        "##FORMAT=<ID=MIN_DP,Number=1,Type=Integer,Description=\"Lowest DP within the reference block\">",
-    };
-    for (size_t i = 0; a->gvcf && i < sizeof gvcf_lines / sizeof *gvcf_lines && r == 0; i++)
-        r = bcf_hdr_append(h, gvcf_lines[i]);
+    if (a->gvcf && r == 0) r = g5_gvcf_hdr_add(h);
     for (int i = 0; i < a->ninputs && r == 0; i++) r = bcf_hdr_add_sample(h, g5_plp_sample(p, i));
-    free(s.s);
     if (r != 0 || bcf_hdr_sync(h) < 0 || (!a->o.no_pg && g5_prov_vcf(h, TOOL, a->cmdline) < 0)) {
         bcf_hdr_destroy(h);
         return NULL;
