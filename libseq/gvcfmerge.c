@@ -220,7 +220,7 @@ size_t g5_gvcfs_worker_bytes(const g5_gvcfs_t *s)
     // per input: BGZF's buffers and the parsed header (about three times
     // its text); per sample: the few records of the window read in full
     size_t b = 1 << 20;
-    for (int k = 0; k < s->n; k++) b += (256 << 10) + 3 * s->in[k].hdr_bytes;
+    for (int k = 0; k < s->n; k++) b += (160 << 10) + 3 * s->in[k].hdr_bytes;
     return b + (size_t)s->ns * 8 * sizeof(g5_gvcf_rec_t);
 }
 
@@ -235,6 +235,7 @@ typedef struct entry {
     int nal;
     char **al;              /* a site's real alleles at `at`, REF first, upper case */
     g5_gvcf_rec_t *s;       /* its samples, read when first needed */
+    uint64_t seq;           /* its number in the input's window, from 0 */
 } entry_t;
 
 typedef struct reader {
@@ -252,6 +253,10 @@ typedef struct reader {
     hts_pos_t last_pos;
     int blk_tid;            /* the last block, for the overlap check */
     hts_pos_t blk_beg, blk_end;
+    int end_id;             /* INFO/END in its header, or -1 */
+    uint64_t seq;           /* the next entry's number */
+    uint64_t bseq;          /* the block cursor: no block before it reaches the sweep */
+    hts_pos_t site_from, site_at;   /* the least site position >= site_from, or NO_POS */
 } reader_t;
 
 struct g5_gvcf_merge {
@@ -338,6 +343,8 @@ g5_gvcf_merge_t *g5_gvcf_merge_open(const g5_gvcfs_t *set, int blocks, char *why
             g5_why(why, nwhy, "cannot read \"%s\"", r->in->path);
             goto fail;
         }
+        r->end_id = bcf_hdr_id2int(r->h, BCF_DT_ID, "END");
+        if (r->end_id >= 0 && !bcf_hdr_idinfo_exists(r->h, BCF_HL_INFO, r->end_id)) r->end_id = -1;
     }
     return m;
 fail:
@@ -357,6 +364,9 @@ int g5_gvcf_merge_region(g5_gvcf_merge_t *m, int tid, hts_pos_t beg, hts_pos_t e
     m->frag_next = beg;
     for (int k = 0; k < m->set->n; k++) {
         reader_t *r = &m->r[k];
+        r->bseq = 0;
+        r->site_from = beg;
+        r->site_at = NO_POS;
         if (m->set->indexed) {
             // a query of its own: from the blocks reaching into the region
             // to the records that left alignment may bring into it
@@ -380,6 +390,8 @@ int g5_gvcf_merge_region(g5_gvcf_merge_t *m, int tid, hts_pos_t beg, hts_pos_t e
             }
             r->n = keep;
             r->done = r->file_end;
+            for (size_t i = r->head; i < r->n; i++)
+                if (r->e[i].cls >= 0 && r->e[i].at >= beg && r->e[i].at < r->site_at) r->site_at = r->e[i].at;
         }
     }
     return 0;
@@ -533,15 +545,15 @@ static int reader_take(g5_gvcf_merge_t *m, reader_t *r)
     bcf1_t *rec = e->rec = r->pending;
     r->pending = NULL;
     r->n++;
+    e->seq = r->seq++;
     e->tid = r->in->rid2tid[rec->rid];
     e->beg = e->at = rec->pos;
     bcf_unpack(rec, BCF_UN_INFO);
     const char *chrom = sam_hdr_tid2name(m->set->contigs, e->tid);
     long long pos1 = (long long)rec->pos + 1;
-    int32_t *endv = NULL, nend = 0;
     e->end = rec->pos + rec->rlen;
-    if (bcf_get_info_int32(r->h, rec, "END", &endv, &nend) > 0 && endv[0] != bcf_int32_missing) e->end = endv[0];
-    free(endv);
+    bcf_info_t *endi = r->end_id >= 0 ? bcf_get_info_id(rec, r->end_id) : NULL;
+    if (endi && endi->len == 1 && endi->type != BCF_BT_FLOAT && endi->type != BCF_BT_CHAR) e->end = endi->v1.i;
     if (e->end <= e->beg) return fail(m, "\"%s\": %s:%lld: END=%lld is before POS", r->in->path, chrom, pos1, (long long)e->end);
     if (rec->n_allele < 1) return fail(m, "\"%s\": %s:%lld: no REF", r->in->path, chrom, pos1);
     int st = g5_varnorm_check_ref(m->vn, e->tid, rec->pos, rec->d.allele[0]);
@@ -554,7 +566,11 @@ static int reader_take(g5_gvcf_merge_t *m, reader_t *r)
             return fail(m, "\"%s\": %s:%lld: more than %d alleles", r->in->path, chrom, pos1, G5_GVCF_MAX_ALLELES);
         real[nreal++] = i;
     }
-    if (nreal > 1) return site_alleles(m, r, e, nreal, real);
+    if (nreal > 1) {
+        if (site_alleles(m, r, e, nreal, real) < 0) return -1;
+        if (e->at >= r->site_from && e->at < r->site_at) r->site_at = e->at;
+        return 0;
+    }
     e->cls = -1;
     if (e->tid == r->blk_tid && e->beg < r->blk_end)
         return fail(m, "\"%s\": the reference block at %s:%lld-%lld overlaps the one at %s:%lld-%lld", r->in->path,
@@ -621,35 +637,41 @@ static int entry_samples(g5_gvcf_merge_t *m, reader_t *r, entry_t *e)
     return 0;
 }
 
-/* The input's reference block covering x, or NULL. */
-static entry_t *block_at(reader_t *r, hts_pos_t x)
+/* The entry numbered seq, or NULL when it is gone or not read yet. */
+static entry_t *by_seq(reader_t *r, uint64_t seq)
 {
-    for (size_t i = r->head; i < r->n; i++) {
-        entry_t *e = &r->e[i];
-        if (e->beg > x) break;
-        if (e->cls < 0 && e->end > x) return e;
-    }
-    return NULL;
+    if (r->head == r->n || seq < r->e[r->head].seq) return NULL;
+    size_t i = r->head + (size_t)(seq - r->e[r->head].seq);
+    return i < r->n ? &r->e[i] : NULL;
 }
 
-/* Where the block state of input r changes next after x: the end of the
- * block covering x, or the beginning of its next block. */
-static int block_change(g5_gvcf_merge_t *m, reader_t *r, hts_pos_t x, hts_pos_t *next)
+/* The input's reference block covering x (or NULL), and where its block
+ * state changes next after x: that block's end, or the next block's
+ * beginning (NO_POS: none in the region).  x never goes back within a
+ * region, so a cursor that passes blocks behind x and sites makes the walk
+ * linear. */
+static int blocks_at(g5_gvcf_merge_t *m, reader_t *r, hts_pos_t x, entry_t **cover, hts_pos_t *change)
 {
-    *next = NO_POS;
-    for (size_t o = 0;; o++) {      // by offset: taking a record may slide the window
-        if (r->head + o == r->n) {
+    for (;;) {
+        if (r->head < r->n && r->bseq < r->e[r->head].seq) r->bseq = r->e[r->head].seq;
+        entry_t *e = by_seq(r, r->bseq);
+        if (!e) {
             int t = reader_next(m, r);
             if (t < 0) return -1;
-            if (t == 0) return 0;
+            if (t == 0) {
+                *cover = NULL;
+                *change = NO_POS;
+                return 0;
+            }
+            continue;
         }
-        entry_t *e = &r->e[r->head + o];
-        if (e->cls >= 0) continue;
-        if (e->beg > x) {
-            if (e->beg < *next) *next = e->beg;
-            return 0;
+        if (e->cls >= 0 || e->end <= x) {
+            r->bseq++;
+            continue;
         }
-        if (e->end > x && e->end < *next) *next = e->end;
+        *cover = e->beg <= x ? e : NULL;
+        *change = e->beg <= x ? e->end : e->beg;
+        return 0;
     }
 }
 
@@ -699,8 +721,9 @@ static void no_data(g5_msite_t *s, int i, int ploidy)
 /* Every sample of input r from its block covering x (or no data). */
 static int samples_from_blocks(g5_gvcf_merge_t *m, reader_t *r, hts_pos_t x, int nal, int *any)
 {
-    entry_t *b = block_at(r, x);
-    if (b && entry_samples(m, r, b) < 0) return -1;
+    entry_t *b;
+    hts_pos_t change;
+    if (blocks_at(m, r, x, &b, &change) < 0 || (b && entry_samples(m, r, b) < 0)) return -1;
     for (int j = 0; j < r->in->ns; j++) {
         int i = r->in->first + j;
         if (b && !b->s[j].nodata) {
@@ -762,11 +785,23 @@ static int cand_rank(const void *pa, const void *pb)
     return a->n != b->n ? (a->n > b->n ? -1 : 1) : cand_cmp(pa, pb);
 }
 
-/* One input's record of the site. */
+/* One input's record of the site: by number, as reading on may move it. */
 typedef struct own {
     int k;                  /* the input */
-    entry_t *e;
+    uint64_t seq;
 } own_t;
+
+/* The least site position >= y of input r (NO_POS: none read yet). */
+static hts_pos_t reader_site(reader_t *r, hts_pos_t y)
+{
+    if (y <= r->site_from) return r->site_at;
+    r->site_from = y;
+    if (r->site_at >= y) return r->site_at;
+    r->site_at = NO_POS;
+    for (size_t i = r->head; i < r->n; i++)
+        if (r->e[i].cls >= 0 && r->e[i].at >= y && r->e[i].at < r->site_at) r->site_at = r->e[i].at;
+    return r->site_at;
+}
 
 /* Fill the numbers of the samples that have data in record e of input r,
  * over the site's nal alleles (m->al) whose REF is ref (longest bp). */
@@ -836,6 +871,7 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
     cand_t *c = NULL;
     for (int k = 0; k < m->set->n; k++) {
         reader_t *r = &m->r[k];
+        if (reader_site(r, x) != x) continue;
         for (size_t i = r->head; i < r->n; i++) {
             entry_t *e = &r->e[i];
             if (e->cls != cls || e->at != x) continue;
@@ -844,8 +880,8 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
                 if (!o) { fail(m, "out of memory"); goto done; }
                 own = o;
             }
-            own[nown++] = (own_t){ k, e };
-            if (strlen(e->al[0]) > longest) longest = strlen(e->al[0]), ref = e->al[0];
+            own[nown++] = (own_t){ k, e->seq };
+            if (strlen(e->al[0]) > longest) longest = strlen(e->al[0]);
         }
     }
     if (!nown) {
@@ -853,11 +889,18 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
         goto done;
     }
 
-    // REF: the longest; each ALT extended by the bases its REF lacks
+    // REF: the longest; each ALT extended by the bases its REF lacks (the
+    // bases at x: every REF was checked against the reference)
+    if (!(ref = g5_varnorm_ref(m->vn, m->tid, x, x + (hts_pos_t)longest))) {
+        fail(m, "%s", g5_varnorm_why(m->vn));
+        goto done;
+    }
+    if (set_allele(m, 0, ref, longest) < 0) goto done;
+    ref = m->al[0];
     m->cand.l = 0;
     size_t nc = 0, mc = 0;
     for (size_t o = 0; o < nown; o++) {
-        entry_t *e = own[o].e;
+        entry_t *e = by_seq(&m->r[own[o].k], own[o].seq);
         size_t lr = strlen(e->al[0]);
         for (int a = 1; a < e->nal; a++) {
             size_t off = m->cand.l, la = strlen(e->al[a]);
@@ -893,7 +936,6 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
         ret = 0;
         goto done;
     }
-    if (set_allele(m, 0, ref, longest) < 0) goto done;
     for (size_t j = 0; j < nc; j++)
         if (set_allele(m, 1 + (int)j, c[j].s, c[j].len) < 0) goto done;
     s->block = 0;
@@ -906,8 +948,10 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
     int any = 0;
     for (int k = 0; k < m->set->n; k++)
         if (samples_from_blocks(m, &m->r[k], x, s->nal, &any) < 0) goto done;
-    for (size_t o = 0; o < nown; o++)
-        if (from_record(m, &m->r[own[o].k], own[o].e, m->al[0], longest) < 0) goto done;
+    for (size_t o = 0; o < nown; o++) {
+        reader_t *r = &m->r[own[o].k];
+        if (from_record(m, r, by_seq(r, own[o].seq), m->al[0], longest) < 0) goto done;
+    }
     ret = 1;
 done:
     free(own);
@@ -920,9 +964,8 @@ static hts_pos_t next_site(g5_gvcf_merge_t *m, hts_pos_t x)
 {
     hts_pos_t q = NO_POS;
     for (int k = 0; k < m->set->n; k++) {
-        reader_t *r = &m->r[k];
-        for (size_t i = r->head; i < r->n; i++)
-            if (r->e[i].cls >= 0 && r->e[i].at > x && r->e[i].at < q) q = r->e[i].at;
+        hts_pos_t a = reader_site(&m->r[k], x + 1);
+        if (a < q) q = a;
     }
     return q;
 }
@@ -939,8 +982,9 @@ int g5_gvcf_merge_next(g5_gvcf_merge_t *m, const g5_msite_t **site)
             if (m->blocks && x == m->frag_next) {
                 hts_pos_t y = m->end;
                 for (int k = 0; k < m->set->n; k++) {
+                    entry_t *cover;
                     hts_pos_t c;
-                    if (block_change(m, &m->r[k], x, &c) < 0) return -1;
+                    if (blocks_at(m, &m->r[k], x, &cover, &c) < 0) return -1;
                     if (c < y) y = c;
                 }
                 m->frag_next = y;

@@ -620,13 +620,21 @@ static void chunk_discard(void *ctx, void *result)
 }
 
 /* Chunks: fixed, whatever the thread count; smaller for larger cohorts,
- * so that a chunk's records stay a few megabytes. */
-static hts_pos_t chunk_size(int ns)
+ * and smaller again with the merged gVCF (whose blocks hold every sample),
+ * so that a chunk's records stay a few tens of megabytes. */
+static hts_pos_t chunk_size(int ns, int gvcf)
 {
-    hts_pos_t size = ((hts_pos_t)1 << 24) / (ns > 0 ? ns : 1);
+    hts_pos_t size = ((hts_pos_t)1 << (gvcf ? 22 : 24)) / (ns > 0 ? ns : 1);
     if (size > ((hts_pos_t)1 << 19)) size = (hts_pos_t)1 << 19;
     if (size < 4096) size = 4096;
     return size;
+}
+
+/* Bytes of records per sample and base of a chunk, measured: a quarter of
+ * a byte for the cohort's sites, four with the merged gVCF's blocks. */
+static double chunk_bytes(int ns, int gvcf)
+{
+    return (gvcf ? 4.0 : 0.25) * ns * (double)chunk_size(ns, gvcf);
 }
 
 /* --- main --------------------------------------------------------------- */
@@ -666,8 +674,9 @@ int main_joint(int argc, char *argv[])
     // indexes one, reading front to back
     size_t budget = a.o.memory ? a.o.memory : (size_t)2 << 30;
     // a worker's readers, and the records of the chunks it may hold
-    // finished (four, see libseq/chunks): about two bytes per sample and base
-    size_t per = g5_gvcfs_worker_bytes(set) + 4 * 2 * (size_t)ns * chunk_size(ns);
+    // finished (four, see libseq/chunks)
+    int gvcf = a.gvcf_out != NULL;
+    size_t per = g5_gvcfs_worker_bytes(set) + (size_t)(4 * chunk_bytes(ns, gvcf));
     int workers = a.o.threads > 0 ? a.o.threads : 1;
     if (!g5_gvcfs_indexed(set)) workers = 1;
     if ((size_t)workers * per > budget) workers = (int)(budget / per);
@@ -684,7 +693,7 @@ int main_joint(int argc, char *argv[])
         g5_err(TOOL, "cannot make the VCF header (odd contig or sample names?)");
         goto done;
     }
-    if (g5_chunks_make(g5_gvcfs_contigs(set), a.o.region, a.regions_file, chunk_size(ns), &chunks, &nchunks, why,
+    if (g5_chunks_make(g5_gvcfs_contigs(set), a.o.region, a.regions_file, chunk_size(ns, gvcf), &chunks, &nchunks, why,
                        sizeof why) < 0) {
         g5_err(TOOL, "%s", why);
         goto done;
