@@ -226,6 +226,8 @@ size_t g5_gvcfs_worker_bytes(const g5_gvcfs_t *s)
 
 /* --- a worker's readers ------------------------------------------------- */
 
+#define SPARE 8
+
 typedef struct entry {
     bcf1_t *rec;
     int tid;
@@ -257,7 +259,18 @@ typedef struct reader {
     uint64_t seq;           /* the next entry's number */
     uint64_t bseq;          /* the block cursor: no block before it reaches the sweep */
     hts_pos_t site_from, site_at;   /* the least site position >= site_from, or NO_POS */
+    g5_gvcf_rec_t *spare_s[SPARE];  /* sample arrays done with, for the next entries */
+    int nspare_s;
+    struct spares *spares;  /* the worker's records done with */
 } reader_t;
+
+/* Records done with, for the next ones, shared by a worker's inputs: with
+ * a malloc and a free per record of every input, the allocator took a
+ * third of the time (and its consolidations grew with the inputs). */
+struct spares {
+    bcf1_t **rec;
+    size_t n, m, cap;       /* cap: a window's worth for every input */
+};
 
 struct g5_gvcf_merge {
     const g5_gvcfs_t *set;
@@ -271,6 +284,11 @@ struct g5_gvcf_merge {
     int stage;              /* what comes next there: 0 block, 1 SNV site, 2 indel site, 3 move on */
     hts_pos_t frag_next;    /* where the next merged block begins */
     g5_msite_t site;
+    struct spares spares;
+    struct own *own;        /* a site's records, and its candidate alleles */
+    size_t mown;
+    struct cand *c;
+    size_t mc;
     char *al[G5_MSITE_MAX_ALLELES];     /* the site's alleles */
     kstring_t cand;         /* candidate alleles, NUL-separated */
     char why[768];
@@ -278,20 +296,33 @@ struct g5_gvcf_merge {
 
 #define fail(m, ...) g5_why((m)->why, sizeof (m)->why, __VA_ARGS__)
 
-static void entry_free(entry_t *e)
+static void rec_free(reader_t *r, bcf1_t *rec)
 {
-    if (e->rec) bcf_destroy(e->rec);
+    struct spares *sp = r->spares;
+    if (sp->n == sp->m && sp->m < sp->cap) {
+        size_t m = sp->m ? 2 * sp->m : 64;
+        bcf1_t **x = realloc(sp->rec, m * sizeof *x);
+        if (x) sp->rec = x, sp->m = m;
+    }
+    if (sp->n < sp->m) sp->rec[sp->n++] = rec;
+    else bcf_destroy(rec);
+}
+
+static void entry_free(reader_t *r, entry_t *e)
+{
+    if (e->rec) rec_free(r, e->rec);
     for (int k = 0; k < e->nal; k++) free(e->al[k]);
     free(e->al);
-    free(e->s);
+    if (e->s && r->nspare_s < SPARE) r->spare_s[r->nspare_s++] = e->s;
+    else free(e->s);
     memset(e, 0, sizeof *e);
 }
 
 static void reader_clear(reader_t *r)
 {
-    for (size_t i = r->head; i < r->n; i++) entry_free(&r->e[i]);
+    for (size_t i = r->head; i < r->n; i++) entry_free(r, &r->e[i]);
     r->head = r->n = 0;
-    if (r->pending) bcf_destroy(r->pending);
+    if (r->pending) rec_free(r, r->pending);
     r->pending = NULL;
 }
 
@@ -302,12 +333,17 @@ void g5_gvcf_merge_close(g5_gvcf_merge_t *m)
         reader_t *r = &m->r[k];
         reader_clear(r);
         free(r->e);
+        while (r->nspare_s) free(r->spare_s[--r->nspare_s]);
         if (r->itr) hts_itr_destroy(r->itr);
         if (r->h) bcf_hdr_destroy(r->h);
         if (r->fp) hts_close(r->fp);
         free(r->line.s);
     }
     free(m->r);
+    while (m->spares.n) bcf_destroy(m->spares.rec[--m->spares.n]);
+    free(m->spares.rec);
+    free(m->own);
+    free(m->c);
     g5_varnorm_close(m->vn);
     g5_gvcf_buf_free(&m->buf);
     for (int k = 0; k < G5_MSITE_MAX_ALLELES; k++) free(m->al[k]);
@@ -338,6 +374,8 @@ g5_gvcf_merge_t *g5_gvcf_merge_open(const g5_gvcfs_t *set, int blocks, char *why
     for (int k = 0; k < set->n; k++) {
         reader_t *r = &m->r[k];
         r->in = &set->in[k];
+        r->spares = &m->spares;
+        m->spares.cap += 64;
         r->last_tid = r->blk_tid = -1;
         if (!(r->fp = hts_open(r->in->path, "r")) || !(r->h = bcf_hdr_read(r->fp))) {
             g5_why(why, nwhy, "cannot read \"%s\"", r->in->path);
@@ -386,7 +424,7 @@ int g5_gvcf_merge_region(g5_gvcf_merge_t *m, int tid, hts_pos_t beg, hts_pos_t e
             size_t keep = r->head;
             for (size_t i = r->head; i < r->n; i++) {
                 if (r->e[i].tid == tid && r->e[i].end > beg) r->e[keep++] = r->e[i];
-                else entry_free(&r->e[i]);
+                else entry_free(r, &r->e[i]);
             }
             r->n = keep;
             r->done = r->file_end;
@@ -403,7 +441,7 @@ static int reader_pull(g5_gvcf_merge_t *m, reader_t *r)
 {
     if (r->pending) return 1;
     if (r->done) return 0;
-    bcf1_t *b = bcf_init();
+    bcf1_t *b = r->spares->n ? r->spares->rec[--r->spares->n] : bcf_init();
     if (!b) return fail(m, "out of memory");
     int ret;
     if (r->itr && r->in->is_bcf) {
@@ -592,7 +630,7 @@ static int reader_next(g5_gvcf_merge_t *m, reader_t *r)
         int tid = r->in->rid2tid[b->rid];
         hts_pos_t end = b->pos + b->rlen;   // END is not known yet: rlen already counts it
         if (tid < m->tid || (tid == m->tid && end <= m->beg && !r->itr)) {     // before the region
-            bcf_destroy(b);
+            rec_free(r, b);
             r->pending = NULL;
             continue;
         }
@@ -620,14 +658,15 @@ static void prune(g5_gvcf_merge_t *m, hts_pos_t x)
 {
     for (int k = 0; k < m->set->n; k++) {
         reader_t *r = &m->r[k];
-        while (r->head < r->n && r->e[r->head].end <= x) entry_free(&r->e[r->head++]);
+        while (r->head < r->n && r->e[r->head].end <= x) entry_free(r, &r->e[r->head++]);
     }
 }
 
 static int entry_samples(g5_gvcf_merge_t *m, reader_t *r, entry_t *e)
 {
     if (e->s) return 0;
-    if (!(e->s = malloc(r->in->ns * sizeof *e->s))) return fail(m, "out of memory");
+    e->s = r->nspare_s ? r->spare_s[--r->nspare_s] : malloc(r->in->ns * sizeof *e->s);
+    if (!e->s) return fail(m, "out of memory");
     char why[512];
     if (g5_gvcf_read_all(r->h, e->rec, &m->buf, e->s, why, sizeof why) < 0) {
         free(e->s);
@@ -864,11 +903,11 @@ static int from_record(g5_gvcf_merge_t *m, reader_t *r, entry_t *e, const char *
 static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
 {
     g5_msite_t *s = &m->site;
-    own_t *own = NULL;
-    size_t nown = 0, mown = 0, longest = 0;
+    own_t *own = m->own;    // kept from site to site: thousands of samples make them large
+    size_t nown = 0, mown = m->mown, longest = 0;
     int ret = -1;
     const char *ref = NULL;
-    cand_t *c = NULL;
+    cand_t *c = m->c;
     for (int k = 0; k < m->set->n; k++) {
         reader_t *r = &m->r[k];
         if (reader_site(r, x) != x) continue;
@@ -878,7 +917,8 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
             if (nown == mown) {
                 own_t *o = realloc(own, (mown = mown ? 2 * mown : 8) * sizeof *o);
                 if (!o) { fail(m, "out of memory"); goto done; }
-                own = o;
+                m->own = own = o;
+                m->mown = mown;
             }
             own[nown++] = (own_t){ k, e->seq };
             if (strlen(e->al[0]) > longest) longest = strlen(e->al[0]);
@@ -898,7 +938,7 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
     if (set_allele(m, 0, ref, longest) < 0) goto done;
     ref = m->al[0];
     m->cand.l = 0;
-    size_t nc = 0, mc = 0;
+    size_t nc = 0, mc = m->mc;
     for (size_t o = 0; o < nown; o++) {
         entry_t *e = by_seq(&m->r[own[o].k], own[o].seq);
         size_t lr = strlen(e->al[0]);
@@ -921,7 +961,8 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
             if (nc == mc) {
                 cand_t *x2 = realloc(c, (mc = mc ? 2 * mc : 8) * sizeof *c);
                 if (!x2) { fail(m, "out of memory"); goto done; }
-                c = x2;
+                m->c = c = x2;
+                m->mc = mc;
             }
             c[nc++] = (cand_t){ off, len, NULL, 1 };
         }
@@ -954,8 +995,6 @@ static int merged_site(g5_gvcf_merge_t *m, hts_pos_t x, int cls)
     }
     ret = 1;
 done:
-    free(own);
-    free(c);
     return ret;
 }
 

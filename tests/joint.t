@@ -57,6 +57,19 @@ is "$(bcftools query -f '[%GT:%GQ ]\n' "$T/theta.vcf")" "0/1:99 0/1:99 0/1:99 0/
 runs "--af-prior" "$G5" joint --af-prior -f "$REF" -o "$T/af.vcf" "$D/afprior.g.vcf"
 is "$(bcftools query -f '[%GT:%GQ ]\n' "$T/af.vcf")" "0/1:99 0/1:99 0/1:99 0/1:99 0/1:23 " "--af-prior: the weak sample is 0/1, GQ 23"
 
+# An allele a sample did not report takes the PL of its <*>: g5s1 has G/A
+# and <*> (PL 250,0,260 then G/* 295, A/* 305, */* 600), z1 G/T and <*>
+# (300,0,310 then 330, 340, 700).  Site G,A,T,<*>, genotypes in VCF order
+# GG GA AA GT AT TT G* A* T* **: for g5s1 T is "other", so GT = G* = 295,
+# AT = A* = 305, TT = ** = 600; for z1 A is, so GA = G* = 330, AA = ** = 700,
+# AT = T* = 340.
+runs "a second ALT at a site" "$G5" joint -f "$REF" -o "$T/oa.vcf" --gvcf-out "$T/oa.g.vcf.gz" "$D/g5.g.vcf" "$D/other-alt.g.vcf"
+is "$(bcftools query -i 'POS=150' -f '%ALT [ %GT:%PL]' "$T/oa.g.vcf.gz")" \
+   "A,T,<*>  0/1:250,0,260,295,305,600,295,305,600,600 0/2:300,330,700,0,340,310,330,700,340,700" \
+   "merged gVCF: each sample's PL over both ALTs and <*>, from its own <*>"
+is "$(bcftools query -f '%ALT [ %GT:%PL]' "$T/oa.vcf")" "A,T  0/1:250,0,260,295,305,600 0/2:300,330,700,0,340,310" \
+   "cohort: 0/1 and 0/2 at one multiallelic site"
+
 # --- N+1 --------------------------------------------------------------------
 
 runs "from scratch, with the merged gVCF" "$G5" joint -f "$REF" -o "$T/all.bcf" --gvcf-out "$T/all.g.vcf.gz" $DIALECTS
@@ -70,6 +83,14 @@ same_file "$T/n1.txt" "$T/all.txt" "N+1: the cohort equals the run from scratch,
 body "$T/all.g.vcf.gz" >"$T/allg.txt"; body "$T/n1.g.vcf.gz" >"$T/n1g.txt"
 same_file "$T/n1g.txt" "$T/allg.txt" "N+1: and so does the merged gVCF (the next batch's input)"
 is "$(bcftools query -l "$T/n1.bcf" | tr '\n' ' ')" "g5s1 bcf1 gatk1 dv1 x1 y1 " "samples in input order"
+runs "the merged gVCF as BCF" "$G5" joint -f "$REF" -o "$T/b1x.bcf" --gvcf-out "$T/b1.g.bcf" \
+    "$D/g5.g.vcf" "$D/bcftools.g.vcf" "$D/gatk.g.vcf"
+[ -s "$T/b1.g.bcf.csi" ]; ok $? "with its CSI index"
+runs "N+1 from the BCF" "$G5" joint -f "$REF" -o "$T/n1x.bcf" "$T/b1.g.bcf" "$D/deepvariant.g.vcf" "$D/extra.g.vcf"
+body "$T/n1x.bcf" >"$T/n1x.txt"
+same_file "$T/n1x.txt" "$T/all.txt" "N+1 from a BCF merged gVCF equals the run from scratch"
+exits 2 "--gvcf-out as plain VCF (it cannot be indexed): a usage error" \
+    "$G5" joint -f "$REF" -o "$T/x.bcf" --gvcf-out "$T/x.g.vcf" "$D/g5.g.vcf"
 runs "N+1 in another order: new samples first" "$G5" joint -f "$REF" -o "$T/n2.vcf" \
     "$D/extra.g.vcf" "$T/b1.g.vcf.gz" "$D/deepvariant.g.vcf"
 bcftools view -s g5s1,bcf1,gatk1,dv1,x1,y1 "$T/n2.vcf" | bcftools view -H | cut -f1-5,10- >"$T/n2.txt"

@@ -77,7 +77,7 @@ static void usage(FILE *fp)
         "  -o, --output FILE       cohort VCF/BCF [-]\n"
         "  -O, --output-fmt FMT    vcf, vcf.gz, bcf [from the name]\n"
         "      --write-index       index it (TBI for vcf.gz, CSI for bcf)\n"
-        "      --gvcf-out FILE     also the merged gVCF (bgzipped, indexed): every\n"
+        "      --gvcf-out FILE     also the merged gVCF (.bcf or .vcf.gz, indexed): every\n"
         "                          sample's likelihoods and blocks, to add samples to\n"
         "                          later without reading these inputs again\n"
         "  -@, --threads INT       worker threads [0: one]\n"
@@ -710,8 +710,11 @@ int main_joint(int argc, char *argv[])
     }
     out_open = 1;
     if (a.gvcf_out) {
-        if (g5_vcfout_open(&gout, a.gvcf_out, "z", &pool, 1) < 0) {
+        // BCF or bgzipped VCF, by the name: either way indexed, to be an input
+        if (g5_vcfout_open(&gout, a.gvcf_out, NULL, &pool, 1) < 0) {
+            int usage = errno == EINVAL;
             g5_err(TOOL, "cannot write \"%s\": %s", a.gvcf_out, gout.why);
+            status = usage ? G5_EXIT_USAGE : G5_EXIT_DATA;
             goto done;
         }
         gout_open = 1;
