@@ -20,9 +20,9 @@ SHELL       := /bin/bash
 .SUFFIXES:
 PAIRS_SORT ?= 2000000
 
-.PHONY: all stats sort bam pairs coverage covbam call callbam
+.PHONY: all stats sort bam pairs coverage covbam call callbam joint gvcfs
 
-all: stats sort coverage call
+all: stats sort coverage call joint
 
 bam: $(WORK)/bench.bam
 pairs: $(WORK)/pairs.bam
@@ -71,3 +71,22 @@ $(CALL_BAMS):
 
 call: $(CALL_BAMS)
 	REPEATS=$(REPEATS) $(BENCH)/call-bench.sh $(G5) $(WORK)/gen-calls/ref.fa $(WORK) $(CALL_BAMS)
+
+# Joint genotyping: DISTINCT diploid samples drawn from one pool of planted
+# variants (dwgsim, 20x of 2x150 bp on a 200 kb reference), each through
+# bwa mem | g5 sort --markdup and g5 call --gvcf, then max(NS) renamed copies
+# of their gVCFs listed in gvcfs-N.list.  gen-gvcfs.sh skips what is there.
+# The accuracy part of joint-bench.sh uses the call bench's samples.
+DISTINCT ?= 20
+NS       ?= 10 100 1000
+MEM      ?= 512
+GVCF_LISTS := $(foreach n,$(NS),$(WORK)/gvcfs-$(n).list)
+
+gvcfs: $(GVCF_LISTS)
+
+$(GVCF_LISTS):
+	DISTINCT=$(DISTINCT) NS='$(NS)' $(BENCH)/gen-gvcfs.sh $(G5) $(WORK)
+
+joint: $(GVCF_LISTS) $(CALL_BAMS)
+	REPEATS=$(REPEATS) NS='$(NS)' MEM=$(MEM) \
+	    $(BENCH)/joint-bench.sh $(G5) $(WORK)/gen-gvcfs/ref.fa $(WORK) $(WORK)

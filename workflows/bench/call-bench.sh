@@ -116,53 +116,22 @@ if [ "$has_gvcf" = 1 ]; then
     done
 fi
 
-# calls VCF [SAMPLE]: "CHROM:POS:REF:ALT<TAB>het|hom" for every ALT the sample's
-# genotype carries, after splitting and normalizing; symbolic and * alleles
-# (gVCF blocks, spanning deletions) left out.
-calls() {
-    "$bcftools" view -Ou ${2:+-s "$2"} "$1" \
-        | "$bcftools" norm -Ou -f "$ref" -m -any 2>/dev/null \
-        | "$bcftools" query -i 'GT="alt"' -f '%CHROM:%POS:%REF:%ALT\t[%GT]\n' \
-        | awk -F'\t' '$1 !~ /[<*]/ { n = split($2, a, /[\/|]/); h = (n == 2 && a[1] == a[2]) ? "hom" : "het"; print $1 "\t" h }' \
-        | sort -u -k1,1
-}
-truth() {
-    "$bcftools" norm -f "$ref" -m -any "$1" 2>/dev/null \
-        | awk -F'\t' '!/^#/ { print $1 ":" $2 ":" $4 ":" $5 "\t" ($8 ~ /(^|;)AF=1(\.0*)?(;|$)/ ? "hom" : "het") }' \
-        | sort -u -k1,1
-}
-# score TRUTH CALLS TYPE: "tp fp fn precision recall f1 gt_agree" for TYPE
-# (snv: REF and ALT one base each; indel: the rest) -- keys are normalized.
-score() {
-    join -t $'\t' -a 1 -a 2 -e - -o 0,1.2,2.2 "$1" "$2" | awk -F'\t' -v want="$3" '
-        { split($1, k, ":"); t = (length(k[3]) == 1 && length(k[4]) == 1) ? "snv" : "indel"
-          if (t != want) next
-          if ($2 != "-" && $3 != "-") { tp++; if ($2 == $3) gt++ }
-          else if ($3 != "-") fp++
-          else fn++ }
-        END { p = tp + fp ? tp / (tp + fp) : 0; r = tp + fn ? tp / (tp + fn) : 0
-              printf "%d %d %d %.4f %.4f %.4f %d\n", tp, fp, fn, p, r, p + r ? 2 * p * r / (p + r) : 0, gt }'
-}
-# mismatch A B: of the sites where either list has the sample variant, those
-# where the genotypes differ (or one side has none): "mismatches sites".
-mismatch() {
-    join -t $'\t' -a 1 -a 2 -e - -o 0,1.2,2.2 "$1" "$2" | awk -F'\t' '{ n++; if ($2 != $3) d++ } END { print d + 0, n + 0 }'
-}
-
+# The per-sample call lists and their scores: bench_calls, bench_truth,
+# bench_score and bench_mismatch (lib.sh).
 printf 'tool\tmode\tsample\ttype\ttruth\tcalls\ttp\tfp\tfn\tprecision\trecall\tf1\tgt_agree\n' >"$acc"
 declare -A F1 P R GT TP CNT
 c=$vcfs/cmp
 mkdir -p "$c"
 for ((i = 0; i < ns; i++)); do
     s=${samples[$i]}
-    truth "${bams[$i]%.bam}.truth.vcf" >"$c/truth.$s"
-    calls "$vcfs/g5.$s.vcf.gz" >"$c/g5.alone.$s"
-    calls "$vcfs/g5.joint.vcf.gz" "$s" >"$c/g5.joint.$s"
-    calls "$vcfs/bcftools.$s.vcf.gz" >"$c/bcftools.alone.$s"
-    calls "$vcfs/bcftools.joint.vcf.gz" "$s" >"$c/bcftools.joint.$s"
+    bench_truth "$ref" "${bams[$i]%.bam}.truth.vcf" >"$c/truth.$s"
+    bench_calls "$ref" "$vcfs/g5.$s.vcf.gz" >"$c/g5.alone.$s"
+    bench_calls "$ref" "$vcfs/g5.joint.vcf.gz" "$s" >"$c/g5.joint.$s"
+    bench_calls "$ref" "$vcfs/bcftools.$s.vcf.gz" >"$c/bcftools.alone.$s"
+    bench_calls "$ref" "$vcfs/bcftools.joint.vcf.gz" "$s" >"$c/bcftools.joint.$s"
     for tm in g5.alone g5.joint bcftools.alone bcftools.joint; do
         for ty in snv indel; do
-            read -r tp fp fn p rc f1 gt <<<"$(score "$c/truth.$s" "$c/$tm.$s" "$ty")"
+            read -r tp fp fn p rc f1 gt <<<"$(bench_score "$c/truth.$s" "$c/$tm.$s" "$ty")"
             k=$tm.$s.$ty
             F1[$k]=$f1 P[$k]=$p R[$k]=$rc GT[$k]=$gt TP[$k]=$tp CNT[$k]="$tp $fp $fn"
             printf '%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%d\n' "${tm%%.*}" "${tm#*.}" "$s" "$ty" \
@@ -183,9 +152,6 @@ speedup() {
         printf "speedup %s / %s\t%.2f\t%s\t%s\t%.3f\t%.3f\t%.0f\t%.0f\t%s\n", a, b, r, t == "-" ? "-" : ">=" t, v, ta, tb, ra / 1024, rb / 1024, note
     }' >>"$BENCH_TSV"
 }
-# row NAME VALUE TARGET_TEXT VERDICT NOTE: a row without wall times.
-row() { printf '%s\t%s\t%s\t%s\t-\t-\t-\t-\t%s\n' "$@" >>"$BENCH_TSV"; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 prf() { echo "P ${P[$1]} R ${R[$1]} (TP ${TP[$1]})"; }
 
 # The best speedup the chunking allows when a chunk's cost follows its
@@ -209,33 +175,33 @@ for ((i = 0; i < ns; i++)); do
     for m in alone joint; do
         k=g5.$m.$s.snv b=bcftools.$m.$s.snv
         tgt=$(awk -v b="${F1[$b]}" 'BEGIN { printf "%.4f", (b > 0.99 ? b : 0.99) }')
-        ge "${F1[$k]}" "$tgt" && v=ok || v=MISS
-        row "SNV F1 $s, g5 $m (>= 0.99 and bcftools $m)" "${F1[$k]}" ">=$tgt" "$v" \
+        bench_ge "${F1[$k]}" "$tgt" && v=ok || v=MISS
+        bench_row "SNV F1 $s, g5 $m (>= 0.99 and bcftools $m)" "${F1[$k]}" ">=$tgt" "$v" \
             "g5 $(prf "$k") GT right ${GT[$k]}/${TP[$k]}; bcftools F1 ${F1[$b]} $(prf "$b") GT right ${GT[$b]}/${TP[$b]}"
         k=g5.$m.$s.indel b=bcftools.$m.$s.indel
-        ge "${F1[$k]}" "${F1[$b]}" && v=ok || v=MISS
-        row "indel F1 $s, g5 $m (>= bcftools $m)" "${F1[$k]}" ">=${F1[$b]}" "$v" \
+        bench_ge "${F1[$k]}" "${F1[$b]}" && v=ok || v=MISS
+        bench_row "indel F1 $s, g5 $m (>= bcftools $m)" "${F1[$k]}" ">=${F1[$b]}" "$v" \
             "g5 $(prf "$k") GT right ${GT[$k]}/${TP[$k]}; bcftools F1 ${F1[$b]} $(prf "$b") GT right ${GT[$b]}/${TP[$b]}"
     done
 done
 for ((i = 0; i < ns; i++)); do
     s=${samples[$i]}
-    read -r d n <<<"$(mismatch "$c/g5.alone.$s" "$c/g5.joint.$s")"
-    read -r bd bn <<<"$(mismatch "$c/bcftools.alone.$s" "$c/bcftools.joint.$s")"
+    read -r d n <<<"$(bench_mismatch "$c/g5.alone.$s" "$c/g5.joint.$s")"
+    read -r bd bn <<<"$(bench_mismatch "$c/bcftools.alone.$s" "$c/bcftools.joint.$s")"
     [ "$d" = 0 ] && v=ok || v=MISS
-    row "genotype mismatches $s, g5 alone / joint" "$d" "=0" "$v" "of $n variant sites; bcftools alone / joint: $bd of $bn"
+    bench_row "genotype mismatches $s, g5 alone / joint" "$d" "=0" "$v" "of $n variant sites; bcftools alone / joint: $bd of $bn"
 done
 for ((i = 0; i < ns; i++)); do
     s=${samples[$i]}
     if [ "$has_gvcf" = 0 ]; then
-        row "genotype mismatches $s, g5 --gvcf / joint" - "=0" - "not measured: g5 call has no --gvcf yet"
+        bench_row "genotype mismatches $s, g5 --gvcf / joint" - "=0" - "not measured: g5 call has no --gvcf yet"
     elif [ -n "$gvcf_err" ]; then
-        row "genotype mismatches $s, g5 --gvcf / joint" - "=0" MISS "g5 call --gvcf failed: $gvcf_err"
+        bench_row "genotype mismatches $s, g5 --gvcf / joint" - "=0" MISS "g5 call --gvcf failed: $gvcf_err"
     else
-        calls "$vcfs/g5.$s.g.vcf.gz" >"$c/g5.gvcf.$s"
-        read -r d n <<<"$(mismatch "$c/g5.gvcf.$s" "$c/g5.joint.$s")"
+        bench_calls "$ref" "$vcfs/g5.$s.g.vcf.gz" >"$c/g5.gvcf.$s"
+        read -r d n <<<"$(bench_mismatch "$c/g5.gvcf.$s" "$c/g5.joint.$s")"
         [ "$d" = 0 ] && v=ok || v=MISS
-        row "genotype mismatches $s, g5 --gvcf / joint" "$d" "=0" "$v" "of $n variant sites"
+        bench_row "genotype mismatches $s, g5 --gvcf / joint" "$d" "=0" "$v" "of $n variant sites"
     fi
 done
 # g5 concord, when there is one: its TP FP FN per type against ours.
@@ -253,7 +219,7 @@ if "$g5" concord -h >/dev/null 2>&1; then
             if [ "$got" = "$want" ]; then agree=$((agree + 1)); else diffs+="; $tm $s: concord $got, here $want"; fi
         done
     done
-    row "g5 concord TP/FP/FN (SNV, indel) = this script's" "$agree/$n" - - "call sets with the same counts${diffs}"
+    bench_row "g5 concord TP/FP/FN (SNV, indel) = this script's" "$agree/$n" - - "call sets with the same counts${diffs}"
 fi
 mv "$acc" "$out/call-bench.accuracy.tsv"
 echo >&2

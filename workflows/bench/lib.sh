@@ -6,8 +6,18 @@
 #                                   redirects), record wall seconds and peak RSS
 #   bench_ratio A B TARGET [NOTE]   a table row: best wall of A over best of B,
 #                                   judged against TARGET ("-" for none)
-#   bench_rss LABEL BUDGET_MB       a row: peak RSS of LABEL over a budget
+#   bench_rss LABEL BUDGET_MB [TARGET]  a row: peak RSS of LABEL over a budget,
+#                                   judged against TARGET (default 1.10)
+#   bench_row NAME VALUE TARGET VERDICT NOTE  a row without wall times
+#   bench_ge A B                    true when the number A >= B
 #   bench_done                      print the table, move files into place
+#
+# Accuracy against a truth set (BCFTOOLS, default bcftools, does the work):
+#   bench_calls REF VCF [SAMPLE]    "CHROM:POS:REF:ALT<TAB>het|hom" per ALT the
+#                                   sample's GT carries, normalized, sorted
+#   bench_truth REF TRUTH.vcf       the same for dwgsim's mutations VCF
+#   bench_score TRUTH CALLS TYPE    "tp fp fn precision recall f1 gt_agree"
+#   bench_mismatch A B              "mismatches sites" between two call lists
 #
 # Best-of-N wall times (N = REPEATS rounds, the caller loops) and peak RSS from
 # GNU time.  The headline is always a ratio: seconds depend on the machine,
@@ -65,13 +75,18 @@ bench_ratio() {
 }
 
 bench_rss() {
-    local a=$1 budget=$2 ra
+    local a=$1 budget=$2 target=${3:-1.10} ra
     ra=$(_best "$a" 3)
-    awk -v a="$a" -v ra="$ra" -v m="$budget" 'BEGIN {
+    awk -v a="$a" -v ra="$ra" -v m="$budget" -v t="$target" 'BEGIN {
         r = sprintf("%.2f", ra / 1024 / m) + 0
-        printf "peak RSS %s / budget %d MB\t%.2f\t<=1.10\t%s\t-\t-\t%.0f\t%d\t-\n", a, m, r, r <= 1.10 ? "ok" : "MISS", ra / 1024, m
+        printf "peak RSS %s / budget %d MB\t%.2f\t<=%.2f\t%s\t-\t-\t%.0f\t%d\t-\n", a, m, r, t, r <= t + 0 ? "ok" : "MISS", ra / 1024, m
     }' >>"$BENCH_TSV"
 }
+
+# bench_row NAME VALUE TARGET_TEXT VERDICT NOTE: a row without wall times
+# (accuracy, agreement).
+bench_row() { printf '%s\t%s\t%s\t%s\t-\t-\t-\t-\t%s\n' "$@" >>"$BENCH_TSV"; }
+bench_ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 
 bench_done() {
     mv "$BENCH_RUNS" "$BENCH_OUT/$BENCH_NAME.runs.tsv"
@@ -85,4 +100,47 @@ bench_done() {
         echo "bench: a target was missed" >&2
         exit 1
     fi
+}
+
+# --- accuracy against a truth set ----------------------------------------------
+
+# bench_calls REF VCF [SAMPLE]: "CHROM:POS:REF:ALT<TAB>het|hom" for every ALT
+# the sample's genotype carries, after splitting and normalizing; symbolic and
+# * alleles (gVCF blocks, spanning deletions) left out.
+bench_calls() {
+    local bcf=${BCFTOOLS:-bcftools}
+    "$bcf" view -Ou ${3:+-s "$3"} "$2" \
+        | "$bcf" norm -Ou -f "$1" -m -any 2>/dev/null \
+        | "$bcf" query -i 'GT="alt"' -f '%CHROM:%POS:%REF:%ALT\t[%GT]\n' \
+        | awk -F'\t' '$1 !~ /[<*]/ { n = split($2, a, /[\/|]/); h = (n == 2 && a[1] == a[2]) ? "hom" : "het"; print $1 "\t" h }' \
+        | sort -u -k1,1
+}
+
+# bench_truth REF TRUTH.vcf: the same list for dwgsim's PREFIX.mutations.vcf
+# (AF=1 hom, else het).
+bench_truth() {
+    "${BCFTOOLS:-bcftools}" norm -f "$1" -m -any "$2" 2>/dev/null \
+        | awk -F'\t' '!/^#/ { print $1 ":" $2 ":" $4 ":" $5 "\t" ($8 ~ /(^|;)AF=1(\.0*)?(;|$)/ ? "hom" : "het") }' \
+        | sort -u -k1,1
+}
+
+# bench_score TRUTH CALLS TYPE: "tp fp fn precision recall f1 gt_agree" for
+# TYPE (snv: REF and ALT one base each; indel: the rest), matching the
+# normalized keys whatever the genotype; gt_agree counts the true positives
+# with the same het/hom.
+bench_score() {
+    join -t $'\t' -a 1 -a 2 -e - -o 0,1.2,2.2 "$1" "$2" | awk -F'\t' -v want="$3" '
+        { split($1, k, ":"); t = (length(k[3]) == 1 && length(k[4]) == 1) ? "snv" : "indel"
+          if (t != want) next
+          if ($2 != "-" && $3 != "-") { tp++; if ($2 == $3) gt++ }
+          else if ($3 != "-") fp++
+          else fn++ }
+        END { p = tp + fp ? tp / (tp + fp) : 0; r = tp + fn ? tp / (tp + fn) : 0
+              printf "%d %d %d %.4f %.4f %.4f %d\n", tp, fp, fn, p, r, p + r ? 2 * p * r / (p + r) : 0, gt }'
+}
+
+# bench_mismatch A B: of the sites where either list has the sample variant,
+# those where the genotypes differ (or one side has none): "mismatches sites".
+bench_mismatch() {
+    join -t $'\t' -a 1 -a 2 -e - -o 0,1.2,2.2 "$1" "$2" | awk -F'\t' '{ n++; if ($2 != $3) d++ } END { print d + 0, n + 0 }'
 }
