@@ -1,0 +1,88 @@
+/*
+ * geno.h -- genotypes as numbers: one dosage per sample for each ALT
+ * allele of a VCF/BCF, the one decoding that association, principal
+ * components and relatedness share.
+ *
+ * DESIGN
+ * Every statistical tool of g5 wants the same thing from a call set: for
+ * each variant, a vector of allele dosages over a chosen list of samples.
+ * A record with n ALTs gives n variants (plink2's split): variant k counts
+ * the copies of ALT k.  The dosage comes from GT (hard calls: the number of
+ * copies of the allele, 0..ploidy; a missing allele makes the sample
+ * missing) or from a FORMAT field of dosages (--dosage DS, Number=A: the
+ * expected copies of each ALT; Number=1 taken for a biallelic record).
+ * Missing is NaN.
+ *
+ * Alongside each variant the reader counts what filters need: samples with
+ * a value, the ALT's frequency among them, its minor allele count, and for
+ * hard calls the genotype classes (hom REF, het, hom ALT) of diploid calls
+ * for Hardy-Weinberg.
+ *
+ * Samples are chosen by name (g5_geno_select), in the caller's order, so
+ * that dosage i belongs to the caller's sample i whatever the VCF's order.
+ */
+#ifndef G5_GENO_H
+#define G5_GENO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <htslib/hts.h>
+
+/** One ALT allele of one record, over the selected samples. */
+typedef struct g5_gvar {
+    const char *chrom;      /**< contig name */
+    hts_pos_t pos;          /**< 0-based */
+    const char *id;         /**< ID column ("." when none) */
+    const char *ref, *alt;  /**< REF and this ALT */
+    int ialt;               /**< which ALT of the record, from 1 */
+    int nalt;               /**< ALTs in the record */
+    uint64_t recno;         /**< the record's number in the file, from 1 */
+    double *x;              /**< dosage per selected sample; NaN: missing */
+    int n;                  /**< samples with a value */
+    double ac;              /**< copies of ALT among them (expected ones for dosages) */
+    double an;              /**< alleles among them (sum of ploidies; 2n for dosages) */
+    int hom_ref, het, hom_alt;  /**< diploid hard calls, for HWE (0 for dosages) */
+} g5_gvar_t;
+
+typedef struct g5_geno g5_geno_t;
+
+/**
+ * Open a VCF/BCF for dosages.
+ * @param path     the file ("-": stdin)
+ * @param dosage   FORMAT field of dosages (e.g. "DS"), or NULL for GT
+ * @param threads  extra decompression threads
+ * @param why      on failure: the reason, naming the file
+ * @return the reader, or NULL with @p why set (no such file, not a VCF, no
+ *         GT or dosage field declared)
+ */
+g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char *why, size_t nwhy);
+
+/** Samples in the file. */
+int g5_geno_nsamples(const g5_geno_t *g);
+
+/** Name of the file's sample @p i. */
+const char *g5_geno_sample(const g5_geno_t *g, int i);
+
+/**
+ * Choose the samples the dosages are for, by the file's index: dosage j of
+ * every variant is the file's sample idx[j].  Without a call, all, in file
+ * order.
+ * @return 0, or -1 (an index out of range, or out of memory)
+ */
+int g5_geno_select(g5_geno_t *g, int n, const int *idx);
+
+/**
+ * The next variant (the next ALT of this record, or the first of the next).
+ * The variant and its vector are the reader's until the next call.
+ * @return 1 with @p *v set, 0 at the end, -1 on bad input (see g5_geno_why)
+ */
+int g5_geno_next(g5_geno_t *g, const g5_gvar_t **v);
+
+/** Why the last call failed: file and record named. */
+const char *g5_geno_why(const g5_geno_t *g);
+
+/** Close (NULL is a no-op). */
+void g5_geno_close(g5_geno_t *g);
+
+#endif

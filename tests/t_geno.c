@@ -1,0 +1,70 @@
+/* t_geno.c -- dosages from a VCF (tests/data/geno/small.vcf), worked out by
+ * hand: GT counts of each ALT with multiallelic records split, missing
+ * alleles as NaN, haploid calls, DS per ALT, sample selection and order,
+ * and the counts filters use. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tap.h"
+#include "geno.h"
+
+#ifndef DATA
+#define DATA "tests/data/geno"
+#endif
+
+/* A variant as "POS REF>ALT x x x x | n ac an hr het ha". */
+static const char *show(const g5_gvar_t *v, int ns)
+{
+    static char buf[256];
+    int n = snprintf(buf, sizeof buf, "%lld %s>%s", (long long)v->pos + 1, v->ref, v->alt);
+    for (int j = 0; j < ns; j++) n += isnan(v->x[j]) ? snprintf(buf + n, sizeof buf - n, " NA")
+                                                      : snprintf(buf + n, sizeof buf - n, " %g", v->x[j]);
+    snprintf(buf + n, sizeof buf - n, " | %d %g %g %d %d %d", v->n, v->ac, v->an, v->hom_ref, v->het, v->hom_alt);
+    return buf;
+}
+
+int main(void)
+{
+    char why[512] = "";
+    const g5_gvar_t *v;
+    g5_geno_t *g = g5_geno_open(DATA "/small.vcf", NULL, 0, why, sizeof why);
+    ok(g != NULL, "opens %s", why);
+    if (!g) return tap_done();
+    is_int(g5_geno_nsamples(g), 4, "four samples");
+    const char *want[] = {
+        "100 C>T 0 1 2 NA | 3 3 6 1 1 1",          // ./. is missing
+        "200 G>A 1 1 0 0 | 4 2 8 2 2 0",           // ALT 1: 0/1, 1/2, 2/2, 0|0
+        "200 G>C 0 1 2 0 | 4 3 8 2 1 1",           // ALT 2
+        "400 T>G 0 1 NA 1 | 3 2 4 0 1 0",          // haploid 0 and 1; ./1 missing
+    };
+    for (int i = 0; i < 4; i++) {
+        int r = g5_geno_next(g, &v);
+        is_str(r == 1 ? show(v, 4) : g5_geno_why(g), want[i], "GT: variant %d (a record without ALT gives none)", i + 1);
+    }
+    is_int(g5_geno_next(g, &v), 0, "then the end");
+    g5_geno_close(g);
+
+    g = g5_geno_open(DATA "/small.vcf", "DS", 0, why, sizeof why);
+    int pick[] = { 3, 1 };      // D then B
+    ok(g && g5_geno_select(g, 2, pick) == 0, "DS, samples D and B %s", why);
+    const char *want_ds[] = {
+        "100 C>T NA 0.9 | 1 0.9 2 0 0 0",
+        "200 G>A 0 0.9 | 2 0.9 4 0 0 0",
+        "200 G>C 0 1.1 | 2 1.1 4 0 0 0",
+        "400 T>G 1 1 | 2 2 4 0 0 0",
+    };
+    for (int i = 0; g && i < 4; i++) {
+        int r = g5_geno_next(g, &v);
+        is_str(r == 1 ? show(v, 2) : g5_geno_why(g), want_ds[i], "DS: variant %d, in the order asked", i + 1);
+    }
+    ok(g && g5_geno_select(g, 1, (int[]){ 4 }) < 0, "a sample index out of range is refused");
+    g5_geno_close(g);
+
+    g = g5_geno_open(DATA "/small.vcf", "XX", 0, why, sizeof why);
+    ok(!g && strstr(why, "has no FORMAT/XX"), "an undeclared dosage field is refused: %s", why);
+    hts_set_log_level(HTS_LOG_OFF);     // htslib says it too
+    g = g5_geno_open(DATA "/none.vcf", NULL, 0, why, sizeof why);
+    ok(!g && strstr(why, "cannot open"), "a missing file is refused: %s", why);
+    return tap_done();
+}
