@@ -1,0 +1,181 @@
+/*
+ * regress.c -- linear regression with covariates projected out.  See regress.h.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <gsl/gsl_cdf.h>
+#include <lapacke.h>
+
+#include "cli.h"
+#include "regress.h"
+
+/* A column whose share of the norm left after the columns before it is
+ * below this is taken as lying in their span. */
+#define COLLINEAR 1e-9
+
+struct g5_linreg {
+    int n, p, t, df;        /* samples, columns of [1 C], traits, residual df */
+    double *Q;              /* n x p, orthonormal columns spanning [1 C] */
+    double *Yr;             /* n x t, the traits with [1 C] projected out */
+    double *yy;             /* t: their sums of squares */
+    double *work;           /* room for a block of variants */
+    size_t mwork;
+};
+
+void g5_linreg_free(g5_linreg_t *L)
+{
+    if (!L) return;
+    free(L->Q); free(L->Yr); free(L->yy); free(L->work);
+    free(L);
+}
+
+/* A = Q R of the n x p matrix A (column by column), Q into A.  @return the
+ * first column (from 0) in the span of those before it, or -1 */
+static int qr(int n, int p, double *A, double *R_diag)
+{
+    double *tau = malloc((p + 1) * sizeof *tau), *norm = malloc((p + 1) * sizeof *norm);
+    int bad = -2;
+    if (!tau || !norm) goto done;
+    for (int k = 0; k < p; k++) norm[k] = cblas_dnrm2(n, A + (size_t)k * n, 1);
+    if (LAPACKE_dgeqrf(LAPACK_COL_MAJOR, n, p, A, n, tau) != 0) goto done;
+    bad = -1;
+    for (int k = 0; k < p && bad < 0; k++) {
+        double r = fabs(A[(size_t)k * n + k]);
+        if (R_diag) R_diag[k] = A[(size_t)k * n + k];
+        if (!(r > COLLINEAR * norm[k])) bad = k;
+    }
+    if (bad == -1 && LAPACKE_dorgqr(LAPACK_COL_MAJOR, n, p, p, A, n, tau) != 0) bad = -2;
+done:
+    free(tau);
+    free(norm);
+    return bad;
+}
+
+/* M (n x m) minus its projection on Q (n x p); tmp: p x m. */
+static void project_out(const double *Q, int n, int p, double *M, int m, double *tmp)
+{
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, p, m, n, 1.0, Q, n, M, n, 0.0, tmp, p);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, m, p, -1.0, Q, n, tmp, p, 1.0, M, n);
+}
+
+/* Two-sided p of Student's t. */
+static double t_p(double t, int df)
+{
+    return 2 * gsl_cdf_tdist_Q(fabs(t), df);
+}
+
+g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *Y, char *why, size_t nwhy)
+{
+    openblas_set_num_threads(1);   // the same sums whatever the machine: see regress.h
+    g5_linreg_t *L = calloc(1, sizeof *L);
+    int p = c + 1;
+    if (!L) return g5_why(why, nwhy, "out of memory"), NULL;
+    L->n = n;
+    L->p = p;
+    L->t = t;
+    L->df = n - p - 1;
+    if (L->df < 1) {
+        g5_why(why, nwhy, "%d samples are too few for %d covariates", n, c);
+        goto fail;
+    }
+    double *tmp = NULL;
+    if (!(L->Q = malloc((size_t)n * p * sizeof *L->Q)) || !(L->Yr = malloc(((size_t)n * t + 1) * sizeof *L->Yr))
+        || !(L->yy = malloc((t + 1) * sizeof *L->yy)) || !(tmp = malloc(((size_t)p * t + 1) * sizeof *tmp))) {
+        free(tmp);
+        g5_why(why, nwhy, "out of memory");
+        goto fail;
+    }
+    for (int i = 0; i < n; i++) L->Q[i] = 1;
+    if (c) memcpy(L->Q + n, C, (size_t)n * c * sizeof *C);
+    int bad = qr(n, p, L->Q, NULL);
+    if (bad != -1) {
+        free(tmp);
+        if (bad == -2) g5_why(why, nwhy, "out of memory (or LAPACK failed)");
+        else g5_why(why, nwhy, "covariate %d is constant or a combination of the others", bad - 1);
+        goto fail;
+    }
+    memcpy(L->Yr, Y, (size_t)n * t * sizeof *Y);
+    project_out(L->Q, n, p, L->Yr, t, tmp);
+    free(tmp);
+    for (int k = 0; k < t; k++) L->yy[k] = cblas_ddot(n, L->Yr + (size_t)k * n, 1, L->Yr + (size_t)k * n, 1);
+    return L;
+fail:
+    g5_linreg_free(L);
+    return NULL;
+}
+
+void g5_linreg_test(g5_linreg_t *L, int b, const double *X, g5_lmres_t *out)
+{
+    int n = L->n, p = L->p, t = L->t;
+    // room: the residualised block (n x b), Q'X (p x b), X'Y (b x t), norms (2b)
+    size_t need = (size_t)n * b + (size_t)p * b + (size_t)b * t + 2 * (size_t)b;
+    if (need > L->mwork) {
+        double *w = realloc(L->work, need * sizeof *w);
+        if (!w) {
+            for (int v = 0; v < b * t; v++) out[v] = (g5_lmres_t){ NAN, NAN, NAN, NAN, 0 };
+            return;
+        }
+        L->work = w;
+        L->mwork = need;
+    }
+    double *Xr = L->work, *tmp = Xr + (size_t)n * b, *XY = tmp + (size_t)p * b, *xx = XY + (size_t)b * t,
+           *raw = xx + b;
+    memcpy(Xr, X, (size_t)n * b * sizeof *X);
+    for (int v = 0; v < b; v++) raw[v] = cblas_ddot(n, X + (size_t)v * n, 1, X + (size_t)v * n, 1);
+    project_out(L->Q, n, p, Xr, b, tmp);
+    for (int v = 0; v < b; v++) xx[v] = cblas_ddot(n, Xr + (size_t)v * n, 1, Xr + (size_t)v * n, 1);
+    // every variant against every trait at once
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, b, t, n, 1.0, Xr, n, L->Yr, n, 0.0, XY, b);
+    for (int v = 0; v < b; v++)
+        for (int k = 0; k < t; k++) {
+            g5_lmres_t *r = &out[(size_t)v * t + k];
+            if (!(xx[v] > COLLINEAR * COLLINEAR * raw[v]) || raw[v] == 0) {     // x in the covariates' span
+                *r = (g5_lmres_t){ NAN, NAN, NAN, NAN, 0 };
+                continue;
+            }
+            double beta = XY[(size_t)k * b + v] / xx[v];
+            double rss = L->yy[k] - beta * beta * xx[v];
+            if (rss < 0) rss = 0;
+            r->beta = beta;
+            r->se = sqrt(rss / L->df / xx[v]);
+            r->t = beta / r->se;
+            r->df = L->df;
+            r->p = t_p(r->t, L->df);
+        }
+}
+
+int g5_linreg_one(int n, int c, const double *C, const double *y, const double *x, g5_lmres_t *out)
+{
+    int p = c + 2;
+    *out = (g5_lmres_t){ NAN, NAN, NAN, NAN, 0 };
+    if (n - p < 1) return -1;
+    double *A = malloc((size_t)n * p * sizeof *A), *R = malloc(p * sizeof *R), *qy = malloc(p * sizeof *qy);
+    int r = -1;
+    if (!A || !R || !qy) goto done;
+    for (int i = 0; i < n; i++) A[i] = 1;
+    if (c) memcpy(A + n, C, (size_t)n * c * sizeof *C);
+    memcpy(A + (size_t)(p - 1) * n, x, (size_t)n * sizeof *x);
+    int bad = qr(n, p, A, R);
+    if (bad == -2 || (bad >= 0 && bad < p - 1)) goto done;     // the covariates alone are singular
+    r = 0;
+    if (bad == p - 1) goto done;                                // x in their span: no test
+    // with A = QR: the coefficients solve R b = Q'y; x is the last, so its
+    // estimate is (Q'y)_last / R_last and its variance sigma^2 / R_last^2
+    cblas_dgemv(CblasColMajor, CblasTrans, n, p, 1.0, A, n, y, 1, 0.0, qy, 1);
+    double rss = cblas_ddot(n, y, 1, y, 1) - cblas_ddot(p, qy, 1, qy, 1);
+    if (rss < 0) rss = 0;
+    int df = n - p;
+    out->beta = qy[p - 1] / R[p - 1];
+    out->se = sqrt(rss / df) / fabs(R[p - 1]);
+    out->t = out->beta / out->se;
+    out->df = df;
+    out->p = t_p(out->t, df);
+done:
+    free(A);
+    free(R);
+    free(qy);
+    return r;
+}
