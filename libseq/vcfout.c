@@ -2,6 +2,7 @@
  * vcfout.c -- atomic VCF/BCF output with its index.  See vcfout.h.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <htslib/bgzf.h>
@@ -158,4 +159,31 @@ int g5_vcf_hdr_contigs(bcf_hdr_t *h, const sam_hdr_t *sh, const char *reference)
         r = ksprintf(&s, "##reference=file://%s", reference) < 0 || bcf_hdr_append(h, s.s) < 0 ? -1 : 0;
     free(s.s);
     return r;
+}
+
+int g5_vcfrecs_push(g5_vcfrecs_t *v, bcf1_t *rec)
+{
+    if (v->n == v->m) {
+        size_t m = v->m ? 2 * v->m : 64;
+        bcf1_t **x = realloc(v->r, m * sizeof *x);
+        if (!x) return -1;
+        v->r = x;
+        v->m = m;
+    }
+    v->r[v->n++] = rec;
+    return 0;
+}
+
+int g5_vcfrecs_write(g5_vcfout_t *o, bcf_hdr_t *h, const g5_vcfrecs_t *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (g5_vcfout_write(o, h, v->r[i]) < 0) return -1;
+    return 0;
+}
+
+void g5_vcfrecs_free(g5_vcfrecs_t *v)
+{
+    for (size_t i = 0; i < v->n; i++) bcf_destroy(v->r[i]);
+    free(v->r);
+    memset(v, 0, sizeof *v);
 }

@@ -63,6 +63,21 @@ int g5_vcfout_header(g5_vcfout_t *o, bcf_hdr_t *h);
 /** Write one record.  @return 0, or -1 with o->why */
 int g5_vcfout_write(g5_vcfout_t *o, bcf_hdr_t *h, bcf1_t *rec);
 
+/** Records held in genome order until written: a chunk's output. */
+typedef struct g5_vcfrecs {
+    bcf1_t **r;
+    size_t n, m;
+} g5_vcfrecs_t;
+
+/** Append @p rec (the list takes it).  @return 0, or -1 out of memory */
+int g5_vcfrecs_push(g5_vcfrecs_t *v, bcf1_t *rec);
+
+/** Write every record, in order.  @return 0, or -1 with o->why */
+int g5_vcfrecs_write(g5_vcfout_t *o, bcf_hdr_t *h, const g5_vcfrecs_t *v);
+
+/** Free the records and the list (and leave it empty). */
+void g5_vcfrecs_free(g5_vcfrecs_t *v);
+
 /** Save the index, close and move both into place.  @return 0, or -1 with o->why */
 int g5_vcfout_commit(g5_vcfout_t *o);
 

@@ -705,29 +705,13 @@ static bcf_hdr_t *make_header(const args_t *a, const g5_plp_t *p)
 typedef struct chunk {
     int tid;
     hts_pos_t beg, end;
-    bcf1_t **recs;
-    size_t nrecs, mrecs;
+    g5_vcfrecs_t recs;
 } chunk_t;
 
 static void chunk_free(chunk_t *c)
 {
-    for (size_t r = 0; c && r < c->nrecs; r++) bcf_destroy(c->recs[r]);
-    if (c) free(c->recs);
+    if (c) g5_vcfrecs_free(&c->recs);
     free(c);
-}
-
-
-static int chunk_push(chunk_t *c, bcf1_t *rec)
-{
-    if (c->nrecs == c->mrecs) {
-        size_t m = c->mrecs ? 2 * c->mrecs : 64;
-        bcf1_t **x = realloc(c->recs, m * sizeof *x);
-        if (!x) return -1;
-        c->recs = x;
-        c->mrecs = m;
-    }
-    c->recs[c->nrecs++] = rec;
-    return 0;
 }
 
 /* --- gVCF reference blocks -------------------------------------------- */
@@ -782,7 +766,7 @@ static int block_flush(caller_t *k, const char *ref, chunk_t *c, block_t *b)
     if (!b->open) return 0;
     b->open = 0;
     bcf1_t *rec = bcf_init();
-    if (!rec || block_record(k, ref, c->tid, b, rec) < 0 || chunk_push(c, rec) < 0) {
+    if (!rec || block_record(k, ref, c->tid, b, rec) < 0 || g5_vcfrecs_push(&c->recs, rec) < 0) {
         if (rec) bcf_destroy(rec);
         return -1;
     }
@@ -877,7 +861,7 @@ static int call_chunk(g5_plp_t *p, caller_t *k, chunk_t *c)
             if (!v) continue;
             // a variant ends the block first: the records stay in order
             if (gvcf && block_flush(k, ref, c, &block) < 0) goto fail;
-            if (chunk_push(c, rec) < 0) goto fail;
+            if (g5_vcfrecs_push(&c->recs, rec) < 0) goto fail;
             rec = NULL;
         }
     }
@@ -954,12 +938,8 @@ static int chunk_emit(void *ctx, const g5_chunk_t *g, void *result, char *why, s
 {
     writer_t *wr = ctx;
     chunk_t *c = result;
-    int r = 0;
-    for (size_t i = 0; i < c->nrecs && r == 0; i++)
-        if (g5_vcfout_write(wr->out, wr->hdr, c->recs[i]) < 0) {
-            snprintf(why, nwhy, "cannot write \"%s\": %s", wr->a->o.out, wr->out->why);
-            r = -1;
-        }
+    int r = g5_vcfrecs_write(wr->out, wr->hdr, &c->recs);
+    if (r < 0) snprintf(why, nwhy, "cannot write \"%s\": %s", wr->a->o.out, wr->out->why);
     chunk_free(c);
     g5_progress_add(wr->progress, 1);
     (void)g;

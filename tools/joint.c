@@ -479,45 +479,30 @@ static int gvcf_block(genotyper_t *k, const g5_msite_t *s, bcf1_t *rec)
 /* --- chunks and workers ------------------------------------------------- */
 
 /* A chunk's records, cohort and merged gVCF, in genome order. */
-typedef struct recs {
-    bcf1_t **r;
-    size_t n, m;
-} recs_t;
-
 typedef struct chunk {
-    recs_t cohort, gvcf;
+    g5_vcfrecs_t cohort, gvcf;
 } chunk_t;
-
-static void recs_free(recs_t *v)
-{
-    for (size_t i = 0; i < v->n; i++) bcf_destroy(v->r[i]);
-    free(v->r);
-}
 
 static void chunk_free(chunk_t *c)
 {
     if (!c) return;
-    recs_free(&c->cohort);
-    recs_free(&c->gvcf);
+    g5_vcfrecs_free(&c->cohort);
+    g5_vcfrecs_free(&c->gvcf);
     free(c);
 }
 
 /* A fresh record at the end of @p v, or NULL. */
-static bcf1_t *recs_add(recs_t *v)
+static bcf1_t *recs_add(g5_vcfrecs_t *v)
 {
-    if (v->n == v->m) {
-        size_t m = v->m ? 2 * v->m : 64;
-        bcf1_t **x = realloc(v->r, m * sizeof *x);
-        if (!x) return NULL;
-        v->r = x;
-        v->m = m;
-    }
     bcf1_t *rec = bcf_init();
-    if (rec) v->r[v->n++] = rec;
+    if (rec && g5_vcfrecs_push(v, rec) < 0) {
+        bcf_destroy(rec);
+        rec = NULL;
+    }
     return rec;
 }
 
-static void recs_drop_last(recs_t *v)
+static void recs_drop_last(g5_vcfrecs_t *v)
 {
     bcf_destroy(v->r[--v->n]);
 }
@@ -593,20 +578,18 @@ static int worker_work(void *state, const g5_chunk_t *g, void **result, char *wh
     return 0;
 }
 
-static int write_all(g5_vcfout_t *o, bcf_hdr_t *h, const recs_t *v, const char *path, char *why, size_t nwhy)
-{
-    for (size_t i = 0; i < v->n; i++)
-        if (g5_vcfout_write(o, h, v->r[i]) < 0)
-            return snprintf(why, nwhy, "cannot write \"%s\": %s", path, o->why), -1;
-    return 0;
-}
-
 static int chunk_emit(void *ctx, const g5_chunk_t *g, void *result, char *why, size_t nwhy)
 {
     writer_t *wr = ctx;
     chunk_t *c = result;
-    int r = write_all(wr->out, wr->hdr, &c->cohort, wr->a->o.out, why, nwhy);
-    if (r == 0 && wr->gout) r = write_all(wr->gout, wr->ghdr, &c->gvcf, wr->a->gvcf_out, why, nwhy);
+    int r = 0;
+    if (g5_vcfrecs_write(wr->out, wr->hdr, &c->cohort) < 0) {
+        snprintf(why, nwhy, "cannot write \"%s\": %s", wr->a->o.out, wr->out->why);
+        r = -1;
+    } else if (wr->gout && g5_vcfrecs_write(wr->gout, wr->ghdr, &c->gvcf) < 0) {
+        snprintf(why, nwhy, "cannot write \"%s\": %s", wr->a->gvcf_out, wr->gout->why);
+        r = -1;
+    }
     chunk_free(c);
     g5_progress_add(wr->progress, 1);
     (void)g;
