@@ -1,0 +1,193 @@
+/*
+ * ssf.h -- GWAS-SSF v1.1 summary statistics: a bgzipped, tabix-indexed TSV
+ * and its YAML metadata sidecar, written atomically.
+ *
+ * DESIGN
+ * g5 assoc writes one file per trait, PREFIX.TRAIT.tsv.gz, in the GWAS
+ * Catalog's summary statistics format (GWAS-SSF, spec v1.1.0:
+ * gwas-ssf_v1.1.0.tex in EBISPOT/gwas-summary-statistics-standard, mirrored
+ * as gwas-catalog/summary-statistics-standard; Table 1 for the data, Table 2
+ * and schema/metadata-yamale-schema.yaml for the metadata).  What we took
+ * from it, and what we decided where it leaves a choice:
+ *
+ * Columns.  The spec fixes the first eight, by position:
+ *   chromosome base_pair_location effect_allele other_allele
+ *   beta|odds_ratio standard_error effect_allele_frequency p_value
+ * and lets any further columns follow in any order.  We add, always and in
+ * this order, three of the spec's "encouraged" fields, rsid, n and
+ * ref_allele, and for case-control analyses one column the spec does not
+ * name, n_cases (per-variant case count, which meta-analysis weighting
+ * needs; the spec allows extra columns).  variant_id, info, ci_* and the
+ * neg_log_10_p_value / hazard_ratio / z-score alternatives are not written:
+ * the p-value is exact down to the smallest double, and g5 has no
+ * imputation INFO.
+ *
+ * Effect.  Column 5 is "beta" or "odds_ratio", chosen at open.  Rows always
+ * carry the estimate on its linear/log scale (beta; ln(OR) for logistic
+ * models) and its standard error; an odds_ratio file prints exp(beta) and
+ * keeps standard_error on the log scale, as plink2's LOG(OR)_SE and the
+ * Catalog's harmonised files do.  beta is the recommended choice for both
+ * trait kinds: then standard_error is the error of the very number printed
+ * beside it.
+ *
+ * Missing values.  v1.1 recommends the literal "#NA" (its examples and the
+ * Catalog's gwas-ssf tools use it; older v0.1 files and the README say
+ * "NA").  We write #NA, only in the optional columns: the spec requires the
+ * mandatory fields to be filled, so a row with a non-finite beta, se, eaf or
+ * p is refused (the caller skips variants its model could not fit), as are
+ * eaf or p outside [0,1].  p = 0 is legal but then the metadata must name
+ * the analysis software; it always does here.
+ *
+ * Chromosomes.  The spec codes them as integers 1-25 (X = 23, Y = 24,
+ * MT = 25).  Callers pass the VCF's contig name ("1", "chr1", "X", "chrX",
+ * "MT", "chrM", or already "23"); g5_ssf_chrom_code() maps it, and a contig
+ * outside 1-25 (alts, decoys, unplaced) is refused.  Alleles must match
+ * [ACGT]+.  rsid is written only when it is an rsID (rs and digits); a
+ * VCF's "." or "1:123:A:G" becomes #NA.
+ *
+ * Provenance.  The spec puts the column header on the first line, so the
+ * TSV carries no "#" provenance comment (unlike other g5 TSVs); the
+ * metadata's analysis_software names g5 and its version instead.
+ *
+ * Numbers.  beta/odds_ratio, standard_error, effect_allele_frequency and
+ * p_value are printed with "%.7g": seven significant digits, and since %g
+ * switches to an exponent below 1e-4 the relative precision holds at any
+ * magnitude -- a p of 1e-250 prints "1e-250", 3.2e-300 "3.2e-300", the
+ * smallest subnormal "4.940656e-324".  Counts are integers.
+ *
+ * Order and index.  Rows must arrive sorted by chromosome code, then
+ * position (ties allowed: multi-allelic sites); g5_ssf_write() refuses one
+ * that goes backwards, so the metadata can say is_sorted: true and tabix
+ * can index the file.  The index is a classic .tbi (human contigs are far
+ * below the 2^29 limit, and every tabix reader knows .tbi), built after the
+ * data is complete by reading it back: chromosome in column 1, position in
+ * columns 2 (begin and end: 1-based, one base), the header line skipped.
+ *
+ * Metadata.  PATH-meta.yaml, with the keys the v1.1 spec (Table 2) or the
+ * yamale schema make mandatory: data_file_name (the base name),
+ * file_type ("GWAS-SSF v1.1"), data_file_md5sum (of the compressed file as
+ * it lies on disk), genome_assembly, coordinate_system (1-based: VCF
+ * positions), trait_description, genotyping_technology, samples (one
+ * group: sample_size, sample_ancestry_category, case_control_study and, for
+ * a case-control study, case_count and control_count), is_sorted,
+ * is_harmonised (false: "harmonised" means the Catalog's pipeline), and
+ * analysis_software; the optional sex, sample_ancestry, ancestry_method and
+ * adjusted_covariates when given.  Free text is written as double-quoted
+ * YAML scalars, so a colon or '#' in a trait name cannot change the
+ * structure.  No date is written (the date fields are optional), so the
+ * output is byte-identical between runs.
+ *
+ * Atomicity.  Data, index and metadata are temporaries (libseq/out) until
+ * g5_ssf_close() has finished all three; it then renames data, index and
+ * metadata in that order, so a metadata file never names data that is not
+ * there, and removes what it renamed if a later rename fails.
+ *
+ * Checksums: g5_ssf_md5_file() and g5_ssf_md5_buf() use OpenSSL's EVP
+ * interface (libcrypto), not a home-made MD5.
+ */
+#ifndef G5_SSF_H
+#define G5_SSF_H
+
+#include <stddef.h>
+
+typedef struct g5_ssf g5_ssf_t;
+
+/** Column 5: what the effect is printed as. */
+enum g5_ssf_effect {
+    G5_SSF_BETA = 0,        /**< "beta": the estimate as given */
+    G5_SSF_ODDS_RATIO = 1,  /**< "odds_ratio": exp(beta) */
+};
+
+/** ref_allele: which allele is the reference's. */
+enum g5_ssf_ref {
+    G5_SSF_REF_UNKNOWN = 0, /**< #NA */
+    G5_SSF_REF_EA = 1,      /**< "EA": the effect allele */
+    G5_SSF_REF_OA = 2,      /**< "OA": the other allele */
+};
+
+/** One association result. */
+typedef struct g5_ssf_row {
+    const char *chrom;      /**< contig name ("1", "chr1", "X", "MT", "23" ...) */
+    long long pos;          /**< 1-based position, > 0 */
+    const char *ea, *oa;    /**< effect and other allele, [ACGT]+ */
+    double beta;            /**< estimate; ln(OR) for a logistic model */
+    double se;              /**< its standard error */
+    double eaf;             /**< effect allele frequency, 0..1 */
+    double p;               /**< p-value, 0..1 */
+    const char *rsid;       /**< "rs123", or NULL/"" for #NA */
+    long long n;            /**< samples in the test, or < 0 for #NA */
+    long long n_cases;      /**< cases in the test (case-control files), or < 0 for #NA */
+    int ref;                /**< enum g5_ssf_ref */
+} g5_ssf_row_t;
+
+/** The study description for the metadata sidecar. */
+typedef struct g5_ssf_meta {
+    const char *trait_description;          /**< mandatory, free text */
+    const char *genome_assembly;            /**< mandatory, e.g. "GRCh38" */
+    const char *genotyping_technology;      /**< mandatory, e.g. "Whole genome sequencing" */
+    const char *sample_ancestry_category;   /**< mandatory, e.g. "European" */
+    long long sample_size;                  /**< mandatory, > 0 */
+    long long case_count, control_count;    /**< mandatory for case-control files */
+    const char *sample_ancestry;            /**< optional (NULL) */
+    const char *ancestry_method;            /**< optional, e.g. "genetically determined" */
+    const char *sex;                        /**< optional: "M", "F", "combined" or "NR" */
+    const char *analysis_software;          /**< NULL: "g5 VERSION" */
+    const char *const *adjusted_covariates; /**< optional, @p n_covariates names */
+    int n_covariates;
+} g5_ssf_meta_t;
+
+/**
+ * Start a summary statistics file that will appear as @p path (with
+ * @p path.tbi and @p path-meta.yaml) when g5_ssf_close() succeeds.
+ * @param path          final name, conventionally PREFIX.TRAIT.tsv.gz
+ * @param effect        enum g5_ssf_effect: column 5
+ * @param case_control  nonzero for a case-control study: adds the n_cases
+ *                      column and requires case and control counts
+ * @param why           on failure: the reason
+ * @return a writer, or NULL with @p why set
+ */
+g5_ssf_t *g5_ssf_open(const char *path, int effect, int case_control, char *why, size_t nwhy);
+
+/**
+ * Append one row.  A refused row leaves the writer usable: the caller may
+ * skip it and go on, or abort.
+ * @return 0; -1 with @p why set (a row out of order, a contig outside
+ *         1-25, a missing or out-of-range mandatory value, an allele not
+ *         [ACGT]+, a write error)
+ */
+int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy);
+
+/**
+ * Finish: complete the data, index it, checksum it, write the metadata and
+ * rename all three into place.  The writer is freed either way.
+ * @param meta  the study description (its mandatory fields checked here)
+ * @return 0; -1 with @p why set and nothing left under the final names
+ */
+int g5_ssf_close(g5_ssf_t *s, const g5_ssf_meta_t *meta, char *why, size_t nwhy);
+
+/** Drop the output: remove the temporaries and free the writer; NULL is a no-op. */
+void g5_ssf_abort(g5_ssf_t *s);
+
+/** Rows written so far. */
+long long g5_ssf_nrows(const g5_ssf_t *s);
+
+/**
+ * The GWAS-SSF chromosome code of a contig name: 1-22, X/23, Y/24, MT/M/25,
+ * each with or without a "chr" prefix (case-insensitive).
+ * @return 1..25, or 0 for any other contig
+ */
+int g5_ssf_chrom_code(const char *chrom);
+
+/**
+ * MD5 of a memory buffer, as 32 lowercase hex digits and a NUL.
+ * @return 0, or -1 (libcrypto refused MD5, e.g. in FIPS mode)
+ */
+int g5_ssf_md5_buf(const void *buf, size_t n, char hex[33]);
+
+/**
+ * MD5 of a file's contents, as 32 lowercase hex digits and a NUL.
+ * @return 0, or -1 with @p why set
+ */
+int g5_ssf_md5_file(const char *path, char hex[33], char *why, size_t nwhy);
+
+#endif
