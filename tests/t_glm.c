@@ -144,6 +144,7 @@ int main(void)
              "--glm hide-covar --out o >/dev/null 2>&1", dir);
     ok(system(cmd) == 0, "plink2 --glm ran");
 
+
     char why[512] = "";
     g5_pheno_t *ph = g5_pheno_read(in_dir("p.tsv"), why, sizeof why);
     g5_pheno_t *cv = g5_pheno_read(in_dir("c.tsv"), why, sizeof why);
@@ -220,8 +221,8 @@ int main(void)
     g = g5_geno_open(in_dir("g.vcf"), NULL, 0, why, sizeof why);
     g5_geno_select(g, N, idx);
     g5_logreg_t *LR = g5_logreg_init(N, 2);
-    int nl = 0, firths = 0, same_firth = 1, agree_l = 1, agree_miss = 1;
-    double worst_l = 0, worst_miss = 0;
+    int nl = 0, firths = 0, same_firth = 1, agree_l = 1, missing_calls = 0;
+    double worst_l = 0;
     while (g && LR && g5_geno_next(g, &v) == 1) {
         double Cs[2 * N], ys[N], xs[N];
         int m = 0;
@@ -237,7 +238,19 @@ int main(void)
         g5_logreg_test(LR, m, 2, Cs, ys, xs, 1, &lr);
         double beta, se, p;
         int firth;
-        if (plink2_row("o.t3.glm.logistic.hybrid", nl, &beta, &se, &p, &firth) < 0 || !lr.ok) {
+        // plink2 2.00a3.5's logistic SE for a variant with missing calls
+        // depends on the other variants of the run (0.2314 or 0.2312 for
+        // v16, 0.2315 when it is run alone or on its samples alone, as g5
+        // has it): such a variant is compared with a run of its own
+        char file[64] = "o.t3.glm.logistic.hybrid";
+        if (m < N) {
+            snprintf(cmd, sizeof cmd, "cd %s && plink2 --vcf g.vcf --pheno p.tsv --covar c.tsv "
+                     "--covar-variance-standardize --glm hide-covar --snp v%d --out alone%d >/dev/null 2>&1",
+                     dir, nl + 1, nl + 1);
+            snprintf(file, sizeof file, "alone%d.t3.glm.logistic.hybrid", nl + 1);
+            if (system(cmd) != 0) agree_l = 0;
+        }
+        if (plink2_row(file, nl, &beta, &se, &p, &firth) < 0 || !lr.ok) {
             agree_l = 0;
             fprintf(stderr, "# v%d: no result (g5 ok %d)\n", nl + 1, lr.ok);
             nl++;
@@ -247,13 +260,10 @@ int main(void)
         same_firth &= lr.firth == firth;
         // beta relative to its size or its SE (a beta near 0 has few digits)
         double d = fmax(fabs(lr.beta - beta) / fmax(fabs(beta), se), fmax(fabs(lr.se - se) / se, fabs(lr.p - p) / p));
-        // with missing calls plink2's SE differs by up to a few 1e-3 while
-        // its beta and sample count agree: kept apart, and looser
-        int missing = m < N;
-        double *worst_of = missing ? &worst_miss : &worst_l;
-        if (d > *worst_of) *worst_of = d;
-        if (d > (missing ? 1e-2 : 1e-3)) {
-            *(missing ? &agree_miss : &agree_l) = 0;
+        missing_calls += m < N;
+        if (d > worst_l) worst_l = d;
+        if (d > 1e-3) {
+            agree_l = 0;
             fprintf(stderr, "# v%d: g5 %.7g %.7g %.7g%s, plink2 %g %g %g%s\n", nl + 1, lr.beta, lr.se, lr.p,
                     lr.firth ? " firth" : "", beta, se, p, firth ? " firth" : "");
         }
@@ -261,8 +271,8 @@ int main(void)
     }
     is_int(nl, V, "every variant tested against the binary trait");
     ok(firths > 0 && same_firth, "Firth used where plink2 uses it (%d variants)", firths);
-    ok(agree_l, "log OR, SE and p as plink2's, within 1e-3, variants without missing calls (largest %.2g)", worst_l);
-    ok(agree_miss, "and within 1e-2 for those with missing calls (largest %.2g)", worst_miss);
+    ok(agree_l, "log OR, SE and p as plink2's within 1e-3, %d variants with missing calls among them (largest %.2g)",
+       missing_calls, worst_l);
     g5_logreg_free(LR);
     g5_geno_close(g);
     g5_pheno_free(ph);
