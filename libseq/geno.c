@@ -25,6 +25,14 @@ struct g5_geno {
     int ialt;               /* the ALT given last, from 1; 0: read a record */
     uint64_t recno;
     g5_gvar_t v;
+    /* PLINK 1 binary genotypes instead of a VCF */
+    FILE *bed, *bim;
+    int nfam;
+    char **fam;             /* the samples' IIDs */
+    uint8_t *row;           /* one variant's packed genotypes */
+    size_t rowbytes;
+    char *line;             /* the variant's .bim line, cut into the fields of v */
+    size_t mline;
     char why[512];
 };
 
@@ -34,10 +42,59 @@ void g5_geno_close(g5_geno_t *g)
 {
     if (!g) return;
     if (g->rec) bcf_destroy(g->rec);
+    if (g->bed) fclose(g->bed);
+    if (g->bim) fclose(g->bim);
+    for (int i = 0; i < g->nfam; i++) free(g->fam[i]);
+    free(g->fam); free(g->row); free(g->line);
     if (g->h) bcf_hdr_destroy(g->h);
     if (g->fp) hts_close(g->fp);
     free(g->path); free(g->dosage); free(g->sel); free(g->gt); free(g->ds); free(g->v.x);
     free(g);
+}
+
+/* PATH.bed with PATH.bim and PATH.fam beside it. */
+static int open_bed(g5_geno_t *g, const char *path, char *why, size_t nwhy)
+{
+    size_t n = strlen(path) - 4;
+    char *name = malloc(n + 5);
+    if (!name) return g5_why(why, nwhy, "out of memory");
+    memcpy(name, path, n);
+    strcpy(name + n, ".fam");
+    FILE *fam = fopen(name, "r");
+    if (!fam) {
+        int r = g5_why(why, nwhy, "cannot read \"%s\": %s", name, strerror(errno));
+        free(name);
+        return r;
+    }
+    // .fam: FID IID father mother sex phenotype, whitespace-separated
+    char fid[1024], iid[1024], rest[4096];
+    int r = 0;
+    while (r == 0 && fscanf(fam, "%1023s %1023s", fid, iid) == 2) {
+        if (!fgets(rest, sizeof rest, fam)) rest[0] = 0;
+        char **x = realloc(g->fam, (g->nfam + 1) * sizeof *x);
+        if (!x || !(x[g->nfam] = strdup(iid))) r = g5_why(why, nwhy, "out of memory");
+        if (x) g->fam = x;
+        if (r == 0) g->nfam++;
+    }
+    fclose(fam);
+    strcpy(name + n, ".bim");
+    if (r == 0 && !(g->bim = fopen(name, "r"))) r = g5_why(why, nwhy, "cannot read \"%s\": %s", name, strerror(errno));
+    free(name);
+    if (r < 0) return r;
+    if (g->nfam == 0) return g5_why(why, nwhy, "\"%.*s.fam\" lists no samples", (int)n, path);
+    uint8_t magic[3];
+    if (!(g->bed = fopen(path, "rb"))) return g5_why(why, nwhy, "cannot read \"%s\": %s", path, strerror(errno));
+    if (fread(magic, 1, 3, g->bed) != 3 || magic[0] != 0x6c || magic[1] != 0x1b || magic[2] != 0x01)
+        return g5_why(why, nwhy, "\"%s\" is not a variant-major PLINK 1 .bed file", path);
+    g->rowbytes = ((size_t)g->nfam + 3) / 4;
+    if (!(g->row = malloc(g->rowbytes))) return g5_why(why, nwhy, "out of memory");
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcmp(s + n - m, suffix);
 }
 
 g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char *why, size_t nwhy)
@@ -47,6 +104,17 @@ g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char 
         g5_geno_close(g);
         g5_why(why, nwhy, "out of memory");
         return NULL;
+    }
+    if (ends_with(path, ".bed")) {
+        if (dosage) {
+            g5_why(why, nwhy, "\"%s\": a PLINK 1 .bed holds hard calls, not %s dosages", path, dosage);
+            goto fail;
+        }
+        if (open_bed(g, path, why, nwhy) < 0 || g5_geno_select(g, -1, NULL) < 0) {
+            if (!*why) g5_why(why, nwhy, "out of memory");
+            goto fail;
+        }
+        return g;
     }
     errno = 0;
     if (!(g->fp = hts_open(path, "r"))) {
@@ -86,13 +154,13 @@ fail:
     return NULL;
 }
 
-int g5_geno_nsamples(const g5_geno_t *g) { return bcf_hdr_nsamples(g->h); }
-const char *g5_geno_sample(const g5_geno_t *g, int i) { return g->h->samples[i]; }
+int g5_geno_nsamples(const g5_geno_t *g) { return g->bed ? g->nfam : bcf_hdr_nsamples(g->h); }
+const char *g5_geno_sample(const g5_geno_t *g, int i) { return g->bed ? g->fam[i] : g->h->samples[i]; }
 const char *g5_geno_why(const g5_geno_t *g) { return g->why; }
 
 int g5_geno_select(g5_geno_t *g, int n, const int *idx)
 {
-    int all = n < 0, ns = bcf_hdr_nsamples(g->h);
+    int all = n < 0, ns = g5_geno_nsamples(g);
     if (all) n = ns;
     int *sel = malloc((n + 1) * sizeof *sel);
     double *x = malloc((n + 1) * sizeof *x);
@@ -156,8 +224,51 @@ static int next_record(g5_geno_t *g)
     }
 }
 
+/* The next variant of a .bed: A1 (the .bim's fifth column, ALT when plink2
+ * wrote it) is the allele counted, A2 the reference.  Two bits a sample,
+ * the first sample in the low bits: 00 two copies of A1, 10 one, 11 none,
+ * 01 missing.  @return 1, 0 at the end, -1 */
+static int next_bed(g5_geno_t *g, const g5_gvar_t **out)
+{
+    g5_gvar_t *v = &g->v;
+    ssize_t len = getline(&g->line, &g->mline, g->bim);
+    if (len < 0) return 0;
+    g->recno++;
+    char *f[6], *save = NULL;
+    int n = 0;
+    for (char *t = strtok_r(g->line, " \t\r\n", &save); t && n < 6; t = strtok_r(NULL, " \t\r\n", &save)) f[n++] = t;
+    if (n < 6) return fail(g, "\"%s\" .bim line %llu: 6 fields needed", g->path, (unsigned long long)g->recno);
+    if (fread(g->row, 1, g->rowbytes, g->bed) != g->rowbytes)
+        return fail(g, "cannot read \"%s\" at variant %llu (%s): truncated", g->path, (unsigned long long)g->recno, f[1]);
+    v->chrom = f[0];
+    v->id = f[1];
+    v->pos = atoll(f[3]) - 1;
+    v->alt = f[4];
+    v->ref = f[5];
+    v->ialt = v->nalt = 1;
+    v->recno = g->recno;
+    v->n = 0;
+    v->ac = v->an = 0;
+    v->hom_ref = v->het = v->hom_alt = 0;
+    for (int j = 0; j < g->nsel; j++) {
+        int s = g->sel[j], code = (g->row[s >> 2] >> ((s & 3) * 2)) & 3;
+        double x = code == 0 ? 2 : code == 2 ? 1 : code == 3 ? 0 : NAN;
+        v->x[j] = x;
+        if (isnan(x)) continue;
+        v->n++;
+        v->ac += x;
+        v->an += 2;
+        if (x == 0) v->hom_ref++;
+        else if (x == 1) v->het++;
+        else v->hom_alt++;
+    }
+    *out = v;
+    return 1;
+}
+
 int g5_geno_next(g5_geno_t *g, const g5_gvar_t **out)
 {
+    if (g->bed) return next_bed(g, out);
     g5_gvar_t *v = &g->v;
     for (;;) {
         if (g->ialt == 0 || g->ialt >= v->nalt) {

@@ -18,6 +18,10 @@
  * hard calls the genotype classes (hom REF, het, hom ALT) of diploid calls
  * for Hardy-Weinberg.
  *
+ * A path ending in .bed is read as PLINK 1 binary genotypes (with the .bim
+ * and .fam beside it), which many cohorts arrive as: hard calls, A1 (the
+ * .bim's fifth column, ALT in plink2's output) counted, A2 as REF.
+ *
  * Samples are chosen by name (g5_geno_select), in the caller's order, so
  * that dosage i belongs to the caller's sample i whatever the VCF's order.
  */
@@ -48,8 +52,8 @@ typedef struct g5_gvar {
 typedef struct g5_geno g5_geno_t;
 
 /**
- * Open a VCF/BCF for dosages.
- * @param path     the file ("-": stdin)
+ * Open a VCF/BCF (or a PLINK 1 .bed) for dosages.
+ * @param path     the file ("-": stdin; NAME.bed: PLINK 1, with NAME.bim and NAME.fam)
  * @param dosage   FORMAT field of dosages (e.g. "DS"), or NULL for GT
  * @param threads  extra decompression threads
  * @param why      on failure: the reason, naming the file

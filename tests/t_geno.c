@@ -4,6 +4,7 @@
  * and the counts filters use. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -63,6 +64,33 @@ int main(void)
 
     g = g5_geno_open(DATA "/small.vcf", "XX", 0, why, sizeof why);
     ok(!g && strstr(why, "has no FORMAT/XX"), "an undeclared dosage field is refused: %s", why);
+    {   // PLINK 1 files that cannot be read (real ones: t_glm, against plink2)
+        char dir[] = "/tmp/t_geno.XXXXXX", path[64];
+        if (mkdtemp(dir)) {
+            snprintf(path, sizeof path, "%s/x.bed", dir);
+            g = g5_geno_open(path, NULL, 0, why, sizeof why);
+            ok(!g && strstr(why, "x.fam"), "a .bed without its .fam is refused: %s", why);
+            FILE *fp = fopen(path, "w");
+            fputs("not a bed", fp);
+            fclose(fp);
+            snprintf(path, sizeof path, "%s/x.fam", dir);
+            fp = fopen(path, "w");
+            fputs("F1 S1 0 0 1 -9\n", fp);
+            fclose(fp);
+            snprintf(path, sizeof path, "%s/x.bim", dir);
+            fp = fopen(path, "w");
+            fputs("1 v1 0 100 G A\n", fp);
+            fclose(fp);
+            snprintf(path, sizeof path, "%s/x.bed", dir);
+            g = g5_geno_open(path, NULL, 0, why, sizeof why);
+            ok(!g && strstr(why, "is not a variant-major PLINK 1 .bed file"), "a .bed with another magic is refused: %s",
+               why);
+            g = g5_geno_open(path, "DS", 0, why, sizeof why);
+            ok(!g && strstr(why, "hard calls"), "dosages from a .bed are refused: %s", why);
+            snprintf(path, sizeof path, "rm -rf %s", dir);
+            ok(system(path) == 0, "cleaned up");
+        }
+    }
     hts_set_log_level(HTS_LOG_OFF);     // htslib says it too
     g = g5_geno_open(DATA "/none.vcf", NULL, 0, why, sizeof why);
     ok(!g && strstr(why, "cannot open"), "a missing file is refused: %s", why);
