@@ -25,9 +25,10 @@ HTS_CFLAGS := $(shell pkg-config --cflags htslib 2>/dev/null)
 HTS_LIBS   := $(shell pkg-config --libs htslib 2>/dev/null || echo -lhts)
 # Numerics: GSL for distributions, OpenBLAS (CBLAS) and LAPACKE for the
 # matrix work (GSL takes OpenBLAS's CBLAS, not its own reference one); and
-# OpenSSL's libcrypto for checksums.
-NUM_CFLAGS := $(shell pkg-config --cflags openblas lapacke 2>/dev/null)
-NUM_LIBS   := $(shell pkg-config --libs lapacke openblas 2>/dev/null || echo -llapacke -lopenblas) -lgsl -lcrypto
+# OpenSSL's libcrypto for checksums; cairo for plots.
+NUM_CFLAGS := $(shell pkg-config --cflags openblas lapacke cairo fontconfig 2>/dev/null)
+NUM_LIBS   := $(shell pkg-config --libs lapacke openblas 2>/dev/null || echo -llapacke -lopenblas) -lgsl -lcrypto \
+              $(shell pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig)
 LIBS     = $(HTS_LIBS) $(NUM_LIBS) -lz -lm -lpthread
 
 ifeq ($(SANITIZE),1)
@@ -59,7 +60,7 @@ MANPAGES = $(wildcard tools/man/*.1)
 # The one list of Debian packages that building, testing, the demo and the
 # benchmarks need.  `make deps` installs the missing ones (as root) or prints
 # the apt-get line to run.
-DEB_PACKAGES = gcc make pkg-config perl libhts-dev zlib1g-dev libgsl-dev libopenblas-dev liblapacke-dev libssl-dev \
+DEB_PACKAGES = gcc make pkg-config perl libhts-dev zlib1g-dev libgsl-dev libopenblas-dev liblapacke-dev libssl-dev libcairo2-dev \
                samtools bcftools tabix htslib-test bwa dwgsim multiqc picard-tools mosdepth plink2 time
 
 .PHONY: all check test demo bench asan install uninstall deps clean
