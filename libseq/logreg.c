@@ -138,8 +138,9 @@ void g5_logreg_test(g5_logreg_t *L, int n, int c, const double *C, const double 
         L->beta[0] = log(cases / (n - cases));
         if (fit(L, n, p, y, use) < 0) continue;
         // the variance of b: the last diagonal element of I^-1 at the
-        // estimate (evaluate left I's Cholesky factor in place)
-        evaluate(L, n, p, y, L->beta, 0);
+        // estimate -- fit's last evaluation was there, and left I's
+        // Cholesky factor in L->info (Firth's too: the penalty changes the
+        // score, not I)
         double inv[64 * 64], *Iinv = p <= 64 ? inv : malloc((size_t)p * p * sizeof *Iinv);
         if (!Iinv) return;
         memcpy(Iinv, L->info, (size_t)p * p * sizeof *Iinv);

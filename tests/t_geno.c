@@ -87,6 +87,19 @@ int main(void)
                why);
             g = g5_geno_open(path, "DS", 0, why, sizeof why);
             ok(!g && strstr(why, "hard calls"), "dosages from a .bed are refused: %s", why);
+            // a VCF cut inside its second record: the first reads, then an
+            // error naming the file and the last record read
+            char cmd[512];
+            snprintf(cmd, sizeof cmd, "head -c 330 %s/small.vcf > %s/cut.vcf", DATA, dir);
+            snprintf(path, sizeof path, "%s/cut.vcf", dir);
+            hts_set_log_level(HTS_LOG_OFF);
+            g = system(cmd) == 0 ? g5_geno_open(path, NULL, 0, why, sizeof why) : NULL;
+            int r = 0, nread = 0;
+            while (g && (r = g5_geno_next(g, &v)) == 1) nread++;
+            ok(g && nread == 1 && r < 0 && strstr(g5_geno_why(g), "cut.vcf\" after 1:100 (record 1): truncated or corrupt"),
+               "a VCF cut short: one variant, then an error naming the file and record: %s", g ? g5_geno_why(g) : why);
+            g5_geno_close(g);
+            hts_set_log_level(HTS_LOG_WARNING);
             snprintf(path, sizeof path, "rm -rf %s", dir);
             ok(system(path) == 0, "cleaned up");
         }
