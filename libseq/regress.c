@@ -21,14 +21,12 @@ struct g5_linreg {
     double *Q;              /* n x p, orthonormal columns spanning [1 C] */
     double *Yr;             /* n x t, the traits with [1 C] projected out */
     double *yy;             /* t: their sums of squares */
-    double *work;           /* room for a block of variants */
-    size_t mwork;
 };
 
 void g5_linreg_free(g5_linreg_t *L)
 {
     if (!L) return;
-    free(L->Q); free(L->Yr); free(L->yy); free(L->work);
+    free(L->Q); free(L->Yr); free(L->yy);
     free(L);
 }
 
@@ -97,8 +95,10 @@ g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *
         else g5_why(why, nwhy, "covariate %d is constant or a combination of the others", bad - 1);
         goto fail;
     }
-    memcpy(L->Yr, Y, (size_t)n * t * sizeof *Y);
-    project_out(L->Q, n, p, L->Yr, t, tmp);
+    if (t) {
+        memcpy(L->Yr, Y, (size_t)n * t * sizeof *Y);
+        project_out(L->Q, n, p, L->Yr, t, tmp);
+    }
     free(tmp);
     for (int k = 0; k < t; k++) L->yy[k] = cblas_ddot(n, L->Yr + (size_t)k * n, 1, L->Yr + (size_t)k * n, 1);
     return L;
@@ -107,21 +107,16 @@ fail:
     return NULL;
 }
 
-void g5_linreg_test(g5_linreg_t *L, int b, const double *X, g5_lmres_t *out)
+size_t g5_linreg_work(const g5_linreg_t *L, int b)
+{
+    // the residualised block (n x b), Q'X (p x b), X'Y (b x t), norms (2b)
+    return (size_t)L->n * b + (size_t)L->p * b + (size_t)b * L->t + 2 * (size_t)b;
+}
+
+void g5_linreg_test(const g5_linreg_t *L, int b, const double *X, double *work, g5_lmres_t *out)
 {
     int n = L->n, p = L->p, t = L->t;
-    // room: the residualised block (n x b), Q'X (p x b), X'Y (b x t), norms (2b)
-    size_t need = (size_t)n * b + (size_t)p * b + (size_t)b * t + 2 * (size_t)b;
-    if (need > L->mwork) {
-        double *w = realloc(L->work, need * sizeof *w);
-        if (!w) {
-            for (int v = 0; v < b * t; v++) out[v] = (g5_lmres_t){ NAN, NAN, NAN, NAN, 0 };
-            return;
-        }
-        L->work = w;
-        L->mwork = need;
-    }
-    double *Xr = L->work, *tmp = Xr + (size_t)n * b, *XY = tmp + (size_t)p * b, *xx = XY + (size_t)b * t,
+    double *Xr = work, *tmp = Xr + (size_t)n * b, *XY = tmp + (size_t)p * b, *xx = XY + (size_t)b * t,
            *raw = xx + b;
     memcpy(Xr, X, (size_t)n * b * sizeof *X);
     for (int v = 0; v < b; v++) raw[v] = cblas_ddot(n, X + (size_t)v * n, 1, X + (size_t)v * n, 1);

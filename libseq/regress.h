@@ -49,14 +49,19 @@ typedef struct g5_linreg g5_linreg_t;
  */
 g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *Y, char *why, size_t nwhy);
 
+/** Scratch g5_linreg_test needs for a block of @p b variants, in doubles. */
+size_t g5_linreg_work(const g5_linreg_t *L, int b);
+
 /**
- * Test a block of variants against every trait.
- * @param L    the regression
- * @param b    variants
- * @param X    n x b dosages, column by column (no missing values)
- * @param out  b x t results: out[v * t + k] for variant v and trait k
+ * Test a block of variants against every trait.  @p L is only read, so
+ * threads may share it, each with its own @p work.
+ * @param L     the regression
+ * @param b     variants
+ * @param X     n x b dosages, column by column (no missing values)
+ * @param work  g5_linreg_work(L, b) doubles of scratch
+ * @param out   b x t results: out[v * t + k] for variant v and trait k
  */
-void g5_linreg_test(g5_linreg_t *L, int b, const double *X, g5_lmres_t *out);
+void g5_linreg_test(const g5_linreg_t *L, int b, const double *X, double *work, g5_lmres_t *out);
 
 /** Free (NULL is a no-op). */
 void g5_linreg_free(g5_linreg_t *L);

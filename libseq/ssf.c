@@ -162,9 +162,9 @@ g5_ssf_t *g5_ssf_open(const char *path, int effect, int case_control, char *why,
     // The column header is the first line: the spec allows nothing before it
     // (provenance goes into the metadata's analysis_software instead).
     if (ksprintf(&s->buf, "chromosome\tbase_pair_location\teffect_allele\tother_allele\t%s\t"
-                 "standard_error\teffect_allele_frequency\tp_value\trsid\tn\tref_allele%s\n",
+                 "standard_error\teffect_allele_frequency\tp_value\trsid\tn\tref_allele\tz_score%s\n",
                  effect == G5_SSF_ODDS_RATIO ? "odds_ratio" : "beta",
-                 s->case_control ? "\tn_cases" : "") < 0)
+                 s->case_control ? "\tn_cases\tn_controls" : "") < 0)
         goto fail;
     free(tbi);
     free(yaml);
@@ -242,9 +242,13 @@ int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy)
                      effect, r->se, r->eaf, r->p, is_rsid(r->rsid) ? r->rsid : NA) < 0;
     put_count(k, r->n);
     kputs(r->ref == G5_SSF_REF_EA ? "\tEA" : r->ref == G5_SSF_REF_OA ? "\tOA" : "\t" NA, k);
+    if (isfinite(r->z)) e |= ksprintf(k, "\t%.7g", r->z) < 0;
+    else kputs("\t" NA, k);
     if (s->case_control) {
         kputc('\t', k);
         put_count(k, r->n_cases);
+        kputc('\t', k);
+        put_count(k, r->n_controls);
     }
     if (e || kputc('\n', k) < 0) {
         s->buf.l = start;

@@ -15,12 +15,14 @@
  *   beta|odds_ratio standard_error effect_allele_frequency p_value
  * and lets any further columns follow in any order.  We add, always and in
  * this order, three of the spec's "encouraged" fields, rsid, n and
- * ref_allele, and for case-control analyses one column the spec does not
- * name, n_cases (per-variant case count, which meta-analysis weighting
- * needs; the spec allows extra columns).  variant_id, info, ci_* and the
- * neg_log_10_p_value / hazard_ratio / z-score alternatives are not written:
- * the p-value is exact down to the smallest double, and g5 has no
- * imputation INFO.
+ * ref_allele; then z_score, the model's test statistic (Student's t of a
+ * linear model, Wald's z of a logistic one: the "Z" that LDSC and METAL's
+ * sample-size scheme read); and for case-control analyses two columns the
+ * spec does not name, n_cases and n_controls (per-variant counts, which
+ * meta-analysis weighting and disclosure rules need; the spec allows extra
+ * columns).  variant_id, info, ci_* and the neg_log_10_p_value /
+ * hazard_ratio alternatives are not written: the p-value is exact down to
+ * the smallest double, and g5 has no imputation INFO.
  *
  * Effect.  Column 5 is "beta" or "odds_ratio", chosen at open.  Rows always
  * carry the estimate on its linear/log scale (beta; ln(OR) for logistic
@@ -116,7 +118,9 @@ typedef struct g5_ssf_row {
     double p;               /**< p-value, 0..1 */
     const char *rsid;       /**< "rs123", or NULL/"" for #NA */
     long long n;            /**< samples in the test, or < 0 for #NA */
+    double z;               /**< the test statistic (t or Wald z), NaN for #NA */
     long long n_cases;      /**< cases in the test (case-control files), or < 0 for #NA */
+    long long n_controls;   /**< controls in the test (case-control files), or < 0 for #NA */
     int ref;                /**< enum g5_ssf_ref */
 } g5_ssf_row_t;
 

@@ -167,13 +167,14 @@ int main(void)
     g5_linreg_t *L = g5_linreg_init(N, 2, C, 2, Y, why, sizeof why);
     ok(L != NULL, "covariates projected out %s", why);
 
+    double *work = L ? malloc(g5_linreg_work(L, 1) * sizeof *work) : NULL;
     const g5_gvar_t *v;
     int nv = 0, agree = 1, refit = 0;
     double worst = 0;
     while (L && g5_geno_next(g, &v) == 1) {
         g5_lmres_t res[2];
         if (v->n == N) {
-            g5_linreg_test(L, 1, v->x, res);
+            g5_linreg_test(L, 1, v->x, work, res);
         } else {    // missing samples: refit on the others, as plink2 does
             double Cs[2 * N], ys[N], xs[N];
             int m = 0;
@@ -213,6 +214,7 @@ int main(void)
     ok(refit > 0, "%d variants with missing genotypes refitted", refit);
     ok(agree, "beta, SE and p as plink2 --glm prints them, both traits (largest relative difference %.2g)", worst);
     g5_linreg_free(L);
+    free(work);
     g5_geno_close(g);
 
     // the binary trait: logistic regression, Firth where the fit fails --

@@ -86,7 +86,8 @@ int main(void)
     g5_linreg_t *L = g5_linreg_init(N, C, cov, T, Y, why, sizeof why);
     ok(L != NULL, "covariates projected out %s", why);
     g5_lmres_t res[B * T];
-    g5_linreg_test(L, B, X, res);
+    double *work = malloc(g5_linreg_work(L, B) * sizeof *work);
+    g5_linreg_test(L, B, X, work, res);
     int agree_one = 1, agree_ne = 1;
     for (int v = 0; v < B; v++)
         for (int k = 0; k < T; k++) {
@@ -126,9 +127,10 @@ int main(void)
     // a variant equal to a covariate: no test; a constant covariate: refused
     double Xs[N];
     memcpy(Xs, cov, sizeof Xs);
-    g5_linreg_test(L, 1, Xs, res);
+    g5_linreg_test(L, 1, Xs, work, res);
     ok(res[0].df == 0 && isnan(res[0].p), "a variant equal to a covariate gives no test");
     g5_linreg_free(L);
+    free(work);
     double bad[2 * N];
     for (int i = 0; i < N; i++) { bad[i] = cov[N + i]; bad[N + i] = 2 * cov[N + i] + 1; }
     L = g5_linreg_init(N, 2, bad, T, Y, why, sizeof why);

@@ -150,18 +150,18 @@ static void test_beta_file(void)
     ok(s != NULL, "open %s", why);
     if (!s) return;
     g5_ssf_row_t rows[] = {
-        { "chr1", 100, "A", "G", 0.1234567891, 0.01, 0.25, 0.5, "rs123", 1000, -1, G5_SSF_REF_OA },
-        { "chr1", 200, "AT", "A", -1.5, 0.2, 0.9, 1e-250, ".", -1, -1, G5_SSF_REF_UNKNOWN },
-        { "chrX", 50, "C", "T", 2e-8, 3.3e-9, 0.01, 3.14159265e-12, NULL, 990, -1, G5_SSF_REF_EA },
+        { "chr1", 100, "A", "G", 0.1234567891, 0.01, 0.25, 0.5, "rs123", 1000, 12.345678912, -1, -1, G5_SSF_REF_OA },
+        { "chr1", 200, "AT", "A", -1.5, 0.2, 0.9, 1e-250, ".", -1, NAN, -1, -1, G5_SSF_REF_UNKNOWN },
+        { "chrX", 50, "C", "T", 2e-8, 3.3e-9, 0.01, 3.14159265e-12, NULL, 990, -6.0606, -1, -1, G5_SSF_REF_EA },
     };
     for (int i = 0; i < 3; i++) {
         ok(g5_ssf_write(s, &rows[i], why, sizeof why) == 0, "row %d written %s", i + 1, why);
         why[0] = 0;
     }
-    g5_ssf_row_t back = { "chr1", 150, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, -1, 0 };
+    g5_ssf_row_t back = { "chr1", 150, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0 };
     ok(g5_ssf_write(s, &back, why, sizeof why) < 0 && strstr(why, "chr1:150 comes after X:50")
        && strstr(why, "sorted"), "an unsorted row is refused: %s", why);
-    g5_ssf_row_t r = { "chrX", 40, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, -1, 0 };
+    g5_ssf_row_t r = { "chrX", 40, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0 };
     ok(g5_ssf_write(s, &r, why, sizeof why) < 0 && strstr(why, "chrX:40 comes after X:50"),
        "a position going back on the same chromosome is refused: %s", why);
     r.pos = 60;
@@ -189,21 +189,21 @@ static void test_beta_file(void)
     char *text = slurp(path);
     is_str(text,
            "chromosome\tbase_pair_location\teffect_allele\tother_allele\tbeta\tstandard_error\t"
-           "effect_allele_frequency\tp_value\trsid\tn\tref_allele\n"
-           "1\t100\tA\tG\t0.1234568\t0.01\t0.25\t0.5\trs123\t1000\tOA\n"
-           "1\t200\tAT\tA\t-1.5\t0.2\t0.9\t1e-250\t#NA\t#NA\t#NA\n"
-           "23\t50\tC\tT\t2e-08\t3.3e-09\t0.01\t3.141593e-12\t#NA\t990\tEA\n",
+           "effect_allele_frequency\tp_value\trsid\tn\tref_allele\tz_score\n"
+           "1\t100\tA\tG\t0.1234568\t0.01\t0.25\t0.5\trs123\t1000\tOA\t12.34568\n"
+           "1\t200\tAT\tA\t-1.5\t0.2\t0.9\t1e-250\t#NA\t#NA\t#NA\t#NA\n"
+           "23\t50\tC\tT\t2e-08\t3.3e-09\t0.01\t3.141593e-12\t#NA\t990\tEA\t-6.0606\n",
            "the data file's exact text");
     free(text);
 
     char *got = query(path, "1:150-250");
-    is_str(got, "1\t200\tAT\tA\t-1.5\t0.2\t0.9\t1e-250\t#NA\t#NA\t#NA\n", "tabix 1:150-250 finds the second row");
+    is_str(got, "1\t200\tAT\tA\t-1.5\t0.2\t0.9\t1e-250\t#NA\t#NA\t#NA\t#NA\n", "tabix 1:150-250 finds the second row");
     free(got);
     got = query(path, "1:100-100");
-    is_str(got, "1\t100\tA\tG\t0.1234568\t0.01\t0.25\t0.5\trs123\t1000\tOA\n", "tabix 1:100-100 finds the first row");
+    is_str(got, "1\t100\tA\tG\t0.1234568\t0.01\t0.25\t0.5\trs123\t1000\tOA\t12.34568\n", "tabix 1:100-100 finds the first row");
     free(got);
     got = query(path, "23");
-    is_str(got, "23\t50\tC\tT\t2e-08\t3.3e-09\t0.01\t3.141593e-12\t#NA\t990\tEA\n", "tabix 23 finds the X row");
+    is_str(got, "23\t50\tC\tT\t2e-08\t3.3e-09\t0.01\t3.141593e-12\t#NA\t990\tEA\t-6.0606\n", "tabix 23 finds the X row");
     free(got);
 
     char *yaml = slurp(in_dir("out.height.tsv.gz-meta.yaml"));
@@ -245,7 +245,7 @@ static void test_odds_ratio_file(void)
     g5_ssf_t *s = g5_ssf_open(path, G5_SSF_ODDS_RATIO, 1, why, sizeof why);
     ok(s != NULL, "open a case-control odds_ratio file %s", why);
     if (!s) return;
-    g5_ssf_row_t r = { "MT", 73, "G", "A", log(2.0), 0.05, 0.125, 5e-324, "rs99", 500, 120, G5_SSF_REF_UNKNOWN };
+    g5_ssf_row_t r = { "MT", 73, "G", "A", log(2.0), 0.05, 0.125, 5e-324, "rs99", 500, 13.86294, 120, 380, G5_SSF_REF_UNKNOWN };
     ok(g5_ssf_write(s, &r, why, sizeof why) == 0, "row written %s", why);
     g5_ssf_meta_t m = meta;
     ok(g5_ssf_close(s, &m, why, sizeof why) < 0 && strstr(why, "case_count and control_count"),
@@ -262,9 +262,9 @@ static void test_odds_ratio_file(void)
     char *text = slurp(path);
     is_str(text,
            "chromosome\tbase_pair_location\teffect_allele\tother_allele\todds_ratio\tstandard_error\t"
-           "effect_allele_frequency\tp_value\trsid\tn\tref_allele\tn_cases\n"
-           "25\t73\tG\tA\t2\t0.05\t0.125\t4.940656e-324\trs99\t500\t#NA\t120\n",
-           "odds_ratio is exp(beta), MT is 25, the smallest p survives, n_cases follows");
+           "effect_allele_frequency\tp_value\trsid\tn\tref_allele\tz_score\tn_cases\tn_controls\n"
+           "25\t73\tG\tA\t2\t0.05\t0.125\t4.940656e-324\trs99\t500\t#NA\t13.86294\t120\t380\n",
+           "odds_ratio is exp(beta), MT is 25, the smallest p survives, z_score, n_cases and n_controls follow");
     free(text);
     char *yaml = slurp(in_dir("out.asthma.tsv.gz-meta.yaml"));
     ok(yaml && strstr(yaml, "    case_control_study: true\n    case_count: 300\n    control_count: 700\n"),
@@ -283,7 +283,7 @@ static void test_nothing_left(void)
     char why[512] = "";
     const char *path = in_dir("gone.tsv.gz");
     g5_ssf_t *s = g5_ssf_open(path, G5_SSF_BETA, 0, why, sizeof why);
-    g5_ssf_row_t r = { "2", 5, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, -1, 0 };
+    g5_ssf_row_t r = { "2", 5, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0 };
     ok(s && g5_ssf_write(s, &r, why, sizeof why) == 0, "a row for a file to abort");
     g5_ssf_abort(s);
     is_int(count_files(), 0, "abort leaves no file");
