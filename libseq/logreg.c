@@ -21,14 +21,14 @@ struct g5_logreg {
     double *A;              /* n x p: rows of X times sqrt(w) */
     double *info;           /* p x p: the information, then its Cholesky factor */
     double *mu, *h, *r;     /* n: probabilities, hat diagonal, working residuals */
-    double *beta, *delta, *trial;   /* p */
+    double *beta, *delta, *trial, *prev;    /* p */
 };
 
 void g5_logreg_free(g5_logreg_t *L)
 {
     if (!L) return;
     free(L->X); free(L->A); free(L->info); free(L->mu); free(L->h); free(L->r);
-    free(L->beta); free(L->delta); free(L->trial);
+    free(L->beta); free(L->delta); free(L->trial); free(L->prev);
     free(L);
 }
 
@@ -48,7 +48,8 @@ g5_logreg_t *g5_logreg_init(int n, int c)
     L->beta = malloc(p * sizeof *L->beta);
     L->delta = malloc(p * sizeof *L->delta);
     L->trial = malloc(p * sizeof *L->trial);
-    if (!L->X || !L->A || !L->info || !L->mu || !L->h || !L->r || !L->beta || !L->delta || !L->trial) {
+    L->prev = malloc(p * sizeof *L->prev);
+    if (!L->X || !L->A || !L->info || !L->mu || !L->h || !L->r || !L->beta || !L->delta || !L->trial || !L->prev) {
         g5_logreg_free(L);
         return NULL;
     }
@@ -98,10 +99,21 @@ static int fit(g5_logreg_t *L, int n, int p, const double *y, int firth)
         for (int i = 0; i < n; i++) L->r[i] = y[i] - L->mu[i] + (firth ? L->h[i] * (0.5 - L->mu[i]) : 0);
         cblas_dgemv(CblasColMajor, CblasTrans, n, p, 1.0, L->X, n, L->r, 1, 0.0, L->delta, 1);
         LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', p, 1, L->info, p, L->delta, p);
-        double step = 0;
-        for (int k = 0; k < p; k++) step = fmax(step, fabs(L->delta[k]) / (1 + fabs(L->beta[k])));
+        double step = 0, dot = 0, dd = 0, pp = 0;
+        for (int k = 0; k < p; k++) {
+            step = fmax(step, fabs(L->delta[k]) / (1 + fabs(L->beta[k])));
+            dot += L->delta[k] * L->prev[k];
+            dd += L->delta[k] * L->delta[k];
+            pp += L->prev[k] * L->prev[k];
+        }
+        // Firth's steps use the information, not the penalised likelihood's
+        // own curvature, and can overshoot by a factor of two -- a
+        // singleton's coefficient then swings back and forth around the
+        // estimate for ever.  A step that reverses the last one is halved:
+        // that lands on the estimate.
+        double next = NAN, scale = it > 0 && dot < -0.5 * sqrt(dd * pp) ? 0.5 : 1;
+        memcpy(L->prev, L->delta, p * sizeof *L->prev);
         // halve the step while it does not improve the (penalised) likelihood
-        double next = NAN, scale = 1;
         for (int half = 0; half < 20; half++, scale /= 2) {
             for (int k = 0; k < p; k++) L->trial[k] = L->beta[k] + scale * L->delta[k];
             next = evaluate(L, n, p, y, L->trial, firth);

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include <htslib/khash.h>
+#include <htslib/kstring.h>
 
 #include "cli.h"
 #include "pheno.h"
@@ -65,9 +66,10 @@ void g5_pheno_free(g5_pheno_t *p)
         free(p->name[c]);
         free(p->how[c]);
         free(p->bad[c]);
+        free(p->desc[c]);
     }
     if (p->index) kh_destroy(iid, p->index);
-    free(p->iid); free(p->name); free(p->v); free(p->type); free(p->how); free(p->bad); free(p->path);
+    free(p->iid); free(p->name); free(p->v); free(p->type); free(p->how); free(p->bad); free(p->desc); free(p->path);
     free(p);
 }
 
@@ -105,7 +107,8 @@ g5_pheno_t *g5_pheno_read(const char *path, char *why, size_t nwhy)
     p->ncols = nf - 1 - skip;
     int fields = nf;
     if (!(p->name = calloc(p->ncols + 1, sizeof *p->name)) || !(p->type = calloc(p->ncols + 1, sizeof *p->type))
-        || !(p->how = calloc(p->ncols + 1, sizeof *p->how)) || !(p->bad = calloc(p->ncols + 1, sizeof *p->bad)))
+        || !(p->how = calloc(p->ncols + 1, sizeof *p->how)) || !(p->bad = calloc(p->ncols + 1, sizeof *p->bad))
+        || !(p->desc = calloc(p->ncols + 1, sizeof *p->desc)))
         goto nomem;
     for (int c = 0; c < p->ncols; c++) {
         if (!*f[1 + skip + c]) {
@@ -208,8 +211,9 @@ int g5_pheno_row(const g5_pheno_t *p, const char *iid)
     return k == kh_end(h) ? -1 : kh_val(h, k);
 }
 
-/* Types named by a dictionary, per column: -1 when it does not say. */
-static int read_dict(const g5_pheno_t *p, const char *dict, int *type, char *why, size_t nwhy)
+/* Types named by a dictionary, per column: -1 when it does not say; and
+ * the descriptions it gives. */
+static int read_dict(g5_pheno_t *p, const char *dict, int *type, char *why, size_t nwhy)
 {
     FILE *fp = fopen(dict, "r");
     if (!fp) return g5_why(why, nwhy, "cannot read the dictionary \"%s\": %s", dict, strerror(errno));
@@ -233,7 +237,16 @@ static int read_dict(const g5_pheno_t *p, const char *dict, int *type, char *why
             break;
         }
         int c = g5_pheno_col(p, f[0]);
-        if (c >= 0) type[c] = t;
+        if (c < 0) continue;
+        type[c] = t;
+        // "description (unit)", or either alone
+        const char *unit = nf > 2 && strcmp(f[2], "-") && strcmp(f[2], "NA") ? f[2] : "";
+        const char *desc = nf > 3 && strcmp(f[3], "NA") ? f[3] : "";
+        kstring_t d = KS_INITIALIZE;
+        if (*desc) kputs(desc, &d);
+        if (*unit) ksprintf(&d, *desc ? " (%s)" : "%s", unit);
+        free(p->desc[c]);
+        p->desc[c] = ks_release(&d);
     }
     fclose(fp);
     free(line);

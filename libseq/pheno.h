@@ -44,6 +44,7 @@ typedef struct g5_pheno {
     int *type;              /**< per column: enum g5_trait_type */
     char **how;             /**< per column: how the type was decided, for the log */
     char **bad;             /**< per column: why it cannot be used as its type, or NULL */
+    char **desc;            /**< per column: the dictionary's "description (unit)", or NULL */
     void *index;            /**< IID -> row */
 } g5_pheno_t;
 

@@ -33,6 +33,7 @@ struct g5_ssf {
     g5_out_t *data, *index, *meta;
     BGZF *fp;
     kstring_t buf;
+    g5_ssf_run_t run;       // g5_ssf_write's one-row run
     int effect, case_control;
     int last_code;          // the previous row's chromosome code (0: none yet)
     long long last_pos;
@@ -210,7 +211,17 @@ static void put_count(kstring_t *k, long long v)
     else ksprintf(k, "%lld", v);
 }
 
-int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy)
+int g5_ssf_pool(g5_ssf_t *s, htsThreadPool *pool)
+{
+    return pool && pool->pool ? bgzf_thread_pool(s->fp, pool->pool, pool->qsize) : 0;
+}
+
+int g5_ssf_allele_ok(const char *a)
+{
+    return is_acgt(a);
+}
+
+int g5_ssf_format(const g5_ssf_t *s, g5_ssf_run_t *run, const g5_ssf_row_t *r, char *why, size_t nwhy)
 {
     const char *chrom = r->chrom ? r->chrom : "(none)";
     int code = g5_ssf_chrom_code(r->chrom);
@@ -218,11 +229,11 @@ int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy)
         return g5_why(why, nwhy, "contig \"%s\" has no GWAS-SSF code (1-22, X, Y, MT)", chrom);
     if (r->pos <= 0)
         return g5_why(why, nwhy, "%s:%lld: the position must be 1 or more", chrom, r->pos);
-    if (code < s->last_code || (code == s->last_code && r->pos < s->last_pos)) {
+    if (run->nrows && (code < run->last_code || (code == run->last_code && r->pos < run->last_pos))) {
         char buf[4];
-        const char *pn = code_name(s->last_code, buf);
+        const char *pn = code_name(run->last_code, buf);
         return g5_why(why, nwhy, "%s:%lld comes after %s:%lld: rows must be sorted by chromosome "
-                      "(1-22, X, Y, MT) and position", chrom, r->pos, pn, s->last_pos);
+                      "(1-22, X, Y, MT) and position", chrom, r->pos, pn, run->last_pos);
     }
     if (!is_acgt(r->ea) || !is_acgt(r->oa))
         return g5_why(why, nwhy, "%s:%lld: alleles \"%s\" and \"%s\" must both be A, C, G, T only",
@@ -236,8 +247,8 @@ int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy)
         return g5_why(why, nwhy, "%s:%lld %s/%s: %s is missing or out of range (a mandatory "
                       "GWAS-SSF field)", chrom, r->pos, r->ea, r->oa, bad);
 
-    size_t start = s->buf.l;
-    kstring_t *k = &s->buf;
+    kstring_t *k = &run->text;
+    size_t start = k->l;
     int e = ksprintf(k, "%d\t%lld\t%s\t%s\t%.7g\t%.7g\t%.7g\t%.7g\t%s\t", code, r->pos, r->ea, r->oa,
                      effect, r->se, r->eaf, r->p, is_rsid(r->rsid) ? r->rsid : NA) < 0;
     put_count(k, r->n);
@@ -251,11 +262,57 @@ int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy)
         put_count(k, r->n_controls);
     }
     if (e || kputc('\n', k) < 0) {
-        s->buf.l = start;
+        k->l = start;
         return g5_why(why, nwhy, "out of memory");
     }
-    s->last_code = code;
-    s->last_pos = r->pos;
+    if (!run->nrows) {
+        run->first_code = code;
+        run->first_pos = r->pos;
+    }
+    run->last_code = code;
+    run->last_pos = r->pos;
+    run->nrows++;
+    return 0;
+}
+
+int g5_ssf_append(g5_ssf_t *s, const g5_ssf_run_t *run, char *why, size_t nwhy)
+{
+    if (!run->nrows) return 0;
+    if (s->nrows && (run->first_code < s->last_code || (run->first_code == s->last_code
+                                                         && run->first_pos < s->last_pos))) {
+        char a[4], b[4];
+        return g5_why(why, nwhy, "%s:%lld comes after %s:%lld: rows must be sorted by chromosome "
+                      "(1-22, X, Y, MT) and position", code_name(run->first_code, a), run->first_pos,
+                      code_name(s->last_code, b), s->last_pos);
+    }
+    if (flush_buf(s) < 0 || bgzf_write(s->fp, run->text.s, run->text.l) != (ssize_t)run->text.l) {
+        if (!errno) errno = EIO;
+        return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno));
+    }
+    s->last_code = run->last_code;
+    s->last_pos = run->last_pos;
+    s->nrows += run->nrows;
+    return 0;
+}
+
+void g5_ssf_run_clear(g5_ssf_run_t *run)
+{
+    run->text.l = 0;
+    run->nrows = 0;
+}
+
+int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy)
+{
+    // one row is a run of one that continues the file's order
+    g5_ssf_run_t *run = &s->run;
+    run->nrows = s->nrows;
+    run->last_code = s->last_code;
+    run->last_pos = s->last_pos;
+    run->text.l = 0;
+    if (g5_ssf_format(s, run, r, why, nwhy) < 0) return -1;
+    if (kputsn(run->text.s, run->text.l, &s->buf) < 0) return g5_why(why, nwhy, "out of memory");
+    s->last_code = run->last_code;
+    s->last_pos = run->last_pos;
     s->nrows++;
     if (s->buf.l >= FLUSH_AT && flush_buf(s) < 0)
         return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno));
@@ -419,6 +476,7 @@ void g5_ssf_abort(g5_ssf_t *s)
     g5_out_abort(s->index);
     g5_out_abort(s->meta);
     free(s->buf.s);
+    free(s->run.text.s);
     free(s);
     errno = saved;
 }

@@ -92,6 +92,9 @@
 
 #include <stddef.h>
 
+#include <htslib/kstring.h>
+#include <htslib/thread_pool.h>
+
 typedef struct g5_ssf g5_ssf_t;
 
 /** Column 5: what the effect is printed as. */
@@ -160,6 +163,41 @@ g5_ssf_t *g5_ssf_open(const char *path, int effect, int case_control, char *why,
  *         [ACGT]+, a write error)
  */
 int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy);
+
+/**
+ * Rows formatted ahead of writing, e.g. by worker threads: g5_ssf_format()
+ * fills a run (checking its rows are in order among themselves),
+ * g5_ssf_append() writes it after the rows before.  Zero-initialise; free
+ * text.s when done.
+ */
+typedef struct g5_ssf_run {
+    kstring_t text;
+    long long nrows;
+    int first_code, last_code;
+    long long first_pos, last_pos;
+} g5_ssf_run_t;
+
+/**
+ * Check and format one row onto @p run.  Only reads @p s (its columns), so
+ * threads may format for the same writer, each into its own run.
+ * @return 0; -1 with @p why set (as g5_ssf_write, nothing appended)
+ */
+int g5_ssf_format(const g5_ssf_t *s, g5_ssf_run_t *run, const g5_ssf_row_t *r, char *why, size_t nwhy);
+
+/**
+ * Write a run after the rows already written.
+ * @return 0; -1 with @p why set (the run starts before the last row, a write error)
+ */
+int g5_ssf_append(g5_ssf_t *s, const g5_ssf_run_t *run, char *why, size_t nwhy);
+
+/** Empty a run for reuse (its memory kept). */
+void g5_ssf_run_clear(g5_ssf_run_t *run);
+
+/** Compress with a thread pool (shared by many writers).  @return 0, or -1 */
+int g5_ssf_pool(g5_ssf_t *s, htsThreadPool *pool);
+
+/** Nonzero when @p a is an allele GWAS-SSF takes: A, C, G, T only, at least one. */
+int g5_ssf_allele_ok(const char *a);
 
 /**
  * Finish: complete the data, index it, checksum it, write the metadata and

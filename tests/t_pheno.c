@@ -71,8 +71,11 @@ int main(void)
     c = g5_pheno_col(p, "count");
     ok(p->type[c] == G5_TRAIT_BINARY && p->bad[c] && strstr(p->bad[c], "holds 5"),
        "dictionary: count binary, but its values are not: %s", p->bad[c] ? p->bad[c] : "");
+    is_str(p->desc[c], "not really binary", "its description (unit \"-\": none)");
+    is_str(p->desc[g5_pheno_col(p, "smoker")], "smoking code, read as a number (code)", "description and unit");
     c = g5_pheno_col(p, "asthma");
     ok(p->type[c] == G5_TRAIT_BINARY && strstr(p->how[c], "0/1"), "a column the dictionary omits is inferred");
+    ok(!p->desc[c], "and has no description");
     ok(g5_pheno_types(p, DATA "/nonnumeric.tsv", why, sizeof why) < 0 && strstr(why, "neither quantitative nor binary"),
        "a dictionary with an unknown type is refused: %s", why);
     g5_pheno_free(p);

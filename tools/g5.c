@@ -20,6 +20,7 @@ int main_coverage(int argc, char *argv[]);
 int main_call(int argc, char *argv[]);
 int main_concord(int argc, char *argv[]);
 int main_joint(int argc, char *argv[]);
+int main_assoc(int argc, char *argv[]);
 
 typedef struct {
     const char *name;
@@ -35,6 +36,7 @@ static const g5_cmd_t commands[] = {
     { "coverage", main_coverage, "depth of coverage with mosdepth's outputs, and inferred sex" },
     { "call", main_call, "call SNVs and indels jointly from indexed BAM/CRAM files; --gvcf per sample" },
     { "joint", main_joint, "genotype a cohort from gVCFs of any caller; merged gVCF for adding samples (N+1)" },
+    { "assoc", main_assoc, "GWAS/PheWAS: every trait against every variant, GWAS-SSF and plots per trait" },
     { "concord", main_concord, "compare calls with a truth set after normalisation: TP, FP, FN, F1 per type" },
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)

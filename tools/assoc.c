@@ -1,0 +1,1273 @@
+/*
+ * assoc.c -- g5 assoc: every trait of a phenome against every variant of a
+ * call set, in one pass over the genotypes (plink2 --glm's models), with
+ * GWAS-SSF summary statistics, Manhattan and QQ plots per trait.
+ *
+ * The samples analysed are those in the genotypes, the phenotype table and
+ * (with --covar) the covariate table with every covariate present.  Each
+ * trait then uses those of them with a value, so traits are put in groups
+ * sharing one set of samples: a group projects the covariates out once
+ * (libseq/regress) and tests its quantitative traits as one matrix product
+ * per block of variants; binary traits are fitted per variant
+ * (libseq/logreg, Firth where the fit fails).  Filters (call rate, MAF,
+ * MAC, HWE, cases) are judged per group, on the samples its traits use.
+ *
+ * The main thread reads blocks of variants; -@ workers test them and format
+ * the rows of each trait's file; the main thread appends the rows in block
+ * order.  Blocks have a fixed size and the sums inside a test do not depend
+ * on the thread that runs it, so the files are the same at any -@.  When
+ * the scan is done each trait's file is closed (indexed, with its YAML
+ * sidecar) and read back for its plots, lambda and top hits: the plots
+ * show exactly what the file holds, and memory never holds a trait's scan.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <htslib/bgzf.h>
+#include <htslib/hts.h>
+#include <htslib/kstring.h>
+#include <htslib/thread_pool.h>
+
+#include "cli.h"
+#include "geno.h"
+#include "hwe.h"
+#include "logreg.h"
+#include "out.h"
+#include "pheno.h"
+#include "plot.h"
+#include "progress.h"
+#include "regress.h"
+#include "ssf.h"
+
+static const char TOOL[] = "assoc";
+
+#define BLOCK 256           /* variants per block: fixed, so results never depend on -@ */
+#define NTOP 10             /* top hits per trait in the log */
+
+enum firth_mode { FIRTH_NEVER = 0, FIRTH_FALLBACK = 1, FIRTH_ALWAYS = 2 };
+
+typedef struct args {
+    g5_opts_t o;
+    const char *pheno, *covar, *dict, *dosage, *assembly, *traits, *in;
+    double maf, geno, hwe;  /* geno: the largest missing fraction; hwe: the smallest p kept (0: off) */
+    double mac;
+    long min_cases;
+    int firth, strict, help;
+    char *cmdline;
+} args_t;
+
+/* Why a variant has no result for a trait: the log counts each. */
+enum status {
+    ST_OK = 0,
+    ST_CALL_RATE,           /* too many samples without a genotype */
+    ST_MONO,                /* one allele only among the samples */
+    ST_MAF, ST_MAC, ST_HWE,
+    ST_CASES,               /* too few cases or controls with a genotype */
+    ST_NO_TEST,             /* the dosage is a combination of the covariates */
+    ST_NO_FIT,              /* the logistic fit failed, Firth's too */
+    NSTATUS
+};
+static const char *const status_name[NSTATUS] = {
+    "tested", "call_rate", "monomorphic", "maf", "mac", "hwe", "cases", "no_test", "no_fit"
+};
+
+typedef struct trait {
+    int col;                /* column in the phenotype table */
+    const char *name;
+    int type;               /* enum g5_trait_type */
+    char *skip;             /* why it is not analysed, or NULL */
+    int n, cases;           /* samples with a value; cases among them */
+    int group, k;           /* its group, and its column there (quantitative or binary) */
+    char *prefix;           /* PREFIX.NAME (the name made safe for a file name) */
+    g5_ssf_t *ssf;
+    long long count[NSTATUS];
+    long long firth;        /* results from Firth's regression */
+    double lambda;
+} trait_t;
+
+/* Traits sharing one set of samples. */
+typedef struct group {
+    int n, *rows;           /* its samples, as indexes of the analysed ones */
+    int full;               /* all analysed samples */
+    double *C;              /* n x c covariates */
+    int nq, *qt;            /* quantitative traits (indexes into the trait list) */
+    double *Y;              /* n x nq */
+    g5_linreg_t *L;
+    int nb, *bt;            /* binary traits */
+    double *B;              /* n x nb, 0/1 */
+} group_t;
+
+/* One variant of a block. */
+typedef struct bvar {
+    size_t chrom, id, ref, alt;     /* offsets of its strings in the block's text */
+    hts_pos_t pos;
+} bvar_t;
+
+/* A variant's result for one trait. */
+typedef struct result {
+    double beta, se, z, p, eaf;
+    int n, cases;
+    unsigned char status, firth;
+} result_t;
+
+struct run;
+
+typedef struct block {
+    struct run *R;
+    int nv;
+    bvar_t v[BLOCK];
+    kstring_t text;         /* the variants' strings, NUL-separated */
+    double *x;              /* BLOCK x ns dosages */
+    result_t *res;          /* ntraits x BLOCK */
+    g5_ssf_run_t *runs;     /* per trait: the rows, formatted */
+    char err[512];
+    struct block *next;     /* on the free list */
+} block_t;
+
+/* A worker's scratch. */
+typedef struct scratch {
+    double *xd;             /* dense block of a group: n x BLOCK */
+    int dense[BLOCK];
+    double *xg, *Cs, *ys, *xs;
+    double *work;
+    g5_logreg_t *lr;
+    g5_lmres_t *lm;         /* BLOCK x (quantitative traits of a group) */
+    struct gstat { int m, status; double sum; } gs[BLOCK];
+    struct scratch *next;
+} scratch_t;
+
+typedef struct run {
+    args_t *a;
+    int ns, c;              /* analysed samples, covariates */
+    char **cov_names;
+    int ntraits;
+    trait_t *traits;
+    int ngroups;
+    group_t *groups;
+    int hard, bed;          /* GT calls (not dosages); PLINK 1 input */
+    size_t maxn, work;      /* the largest group; linear scratch in doubles */
+    pthread_mutex_t lock;
+    scratch_t *scratch;     /* free scratches */
+    block_t *free_blocks;
+    g5_progress_t progress;
+    long long nread, off_contig, bad_allele, used;
+} run_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+        "Usage: g5 assoc --pheno TRAITS.tsv [options] -o PREFIX GENOTYPES.vcf.gz|.bcf|.bed\n"
+        "\n"
+        "Test every trait against every variant, as plink2 --glm: linear regression for\n"
+        "quantitative traits, logistic for binary ones (Firth's where the fit fails),\n"
+        "with covariates; multiallelic sites are tested per ALT allele (additive\n"
+        "coding, ALT counted).  Each trait uses the samples with a value; traits with\n"
+        "the same samples are tested together.\n"
+        "\n"
+        "Inputs:\n"
+        "      --pheno FILE        traits: TSV, header IID (or #FID IID) then one column\n"
+        "                          per trait; missing NA or empty\n"
+        "      --covar FILE        covariates, the same layout (samples missing one are\n"
+        "                          left out)\n"
+        "      --traits LIST       only these traits (comma-separated) [all]\n"
+        "      --dict FILE         trait dictionary: TSV trait, type (quantitative or\n"
+        "                          binary), unit, description [types from the values:\n"
+        "                          only 0/1 or 1/2 is binary]\n"
+        "      --dosage FIELD      dosages from FORMAT/FIELD (e.g. DS) instead of GT\n"
+        "Filters, per trait's samples:\n"
+        "      --maf FLOAT         minor allele frequency at least FLOAT [0]\n"
+        "      --mac FLOAT         minor allele count at least FLOAT [1]\n"
+        "      --geno FLOAT        at most FLOAT of the samples without a genotype [1]\n"
+        "      --hwe FLOAT         HWE exact test p at least FLOAT (hard calls) [off]\n"
+        "      --min-cases INT     binary traits: cases and controls with a genotype at\n"
+        "                          least INT [1]\n"
+        "Model:\n"
+        "      --firth MODE        fallback (when the logistic fit fails), always or\n"
+        "                          never [fallback]\n"
+        "      --strict            a trait that cannot be analysed is an error [skipped,\n"
+        "                          with the reason in the log]\n"
+        "Output:\n"
+        "  -o, --output PREFIX     PREFIX.TRAIT.tsv.gz (GWAS-SSF, with .tbi and\n"
+        "                          -meta.yaml), PREFIX.TRAIT.manhattan.png|svg,\n"
+        "                          PREFIX.TRAIT.qq.png|svg, PREFIX.log\n"
+        "      --assembly NAME     genome assembly for the metadata: GRCh38, GRCh37,\n"
+        "                          NCBI36, NCBI35, NCBI34 or NR [NR: not reported]\n"
+        "  -@, --threads INT       worker threads [0]\n"
+        "      --progress, --no-progress, --verbosity INT, -h, --help\n"
+        "\n"
+        "See g5-assoc(1).\n");
+}
+
+enum { OPT_PHENO = G5_OPT_TOOL_BASE, OPT_COVAR, OPT_TRAITS, OPT_DICT, OPT_DOSAGE, OPT_ASSEMBLY, OPT_MAF, OPT_MAC,
+       OPT_GENO, OPT_HWE, OPT_MIN_CASES, OPT_FIRTH, OPT_STRICT };
+
+static int parse_args(args_t *a, int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        G5_OPTS_LONG,
+        {"pheno", required_argument, NULL, OPT_PHENO},
+        {"covar", required_argument, NULL, OPT_COVAR},
+        {"traits", required_argument, NULL, OPT_TRAITS},
+        {"dict", required_argument, NULL, OPT_DICT},
+        {"dosage", required_argument, NULL, OPT_DOSAGE},
+        {"assembly", required_argument, NULL, OPT_ASSEMBLY},
+        {"maf", required_argument, NULL, OPT_MAF},
+        {"mac", required_argument, NULL, OPT_MAC},
+        {"geno", required_argument, NULL, OPT_GENO},
+        {"hwe", required_argument, NULL, OPT_HWE},
+        {"min-cases", required_argument, NULL, OPT_MIN_CASES},
+        {"firth", required_argument, NULL, OPT_FIRTH},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {NULL, 0, NULL, 0}
+    };
+    static const char *const assemblies[] = { "GRCh38", "GRCh37", "NCBI36", "NCBI35", "NCBI34", "NR" };
+    int c, r;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":@:o:h", longopts, NULL)) >= 0) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            a->help = 1;
+            return G5_EXIT_OK;
+        case OPT_PHENO: a->pheno = optarg; break;
+        case OPT_COVAR: a->covar = optarg; break;
+        case OPT_TRAITS: a->traits = optarg; break;
+        case OPT_DICT: a->dict = optarg; break;
+        case OPT_DOSAGE: a->dosage = optarg; break;
+        case OPT_STRICT: a->strict = 1; break;
+        case OPT_ASSEMBLY: {
+            int ok = 0;
+            for (size_t i = 0; i < sizeof assemblies / sizeof *assemblies; i++) ok |= !strcmp(optarg, assemblies[i]);
+            if (!ok)
+                return g5_usage_error(TOOL, "--assembly wants GRCh38, GRCh37, NCBI36, NCBI35, NCBI34 or NR, not \"%s\"",
+                                      optarg);
+            a->assembly = optarg;
+            break;
+        }
+        case OPT_MAF:
+            if (g5_parse_double(optarg, 0, 0.5, &a->maf) < 0)
+                return g5_usage_error(TOOL, "--maf wants a frequency in [0, 0.5], not \"%s\"", optarg);
+            break;
+        case OPT_MAC:
+            if (g5_parse_double(optarg, 0, 1e12, &a->mac) < 0)
+                return g5_usage_error(TOOL, "--mac wants a count >= 0, not \"%s\"", optarg);
+            break;
+        case OPT_GENO:
+            if (g5_parse_double(optarg, 0, 1, &a->geno) < 0)
+                return g5_usage_error(TOOL, "--geno wants a fraction in [0, 1], not \"%s\"", optarg);
+            break;
+        case OPT_HWE:
+            if (g5_parse_double(optarg, 0, 1, &a->hwe) < 0)
+                return g5_usage_error(TOOL, "--hwe wants a p-value in [0, 1], not \"%s\"", optarg);
+            break;
+        case OPT_MIN_CASES:
+            if (g5_parse_long(optarg, 1, 1000000000, &a->min_cases) < 0)
+                return g5_usage_error(TOOL, "--min-cases wants a count >= 1, not \"%s\"", optarg);
+            break;
+        case OPT_FIRTH:
+            if (!strcmp(optarg, "never")) a->firth = FIRTH_NEVER;
+            else if (!strcmp(optarg, "fallback")) a->firth = FIRTH_FALLBACK;
+            else if (!strcmp(optarg, "always")) a->firth = FIRTH_ALWAYS;
+            else return g5_usage_error(TOOL, "--firth wants fallback, always or never, not \"%s\"", optarg);
+            break;
+        default:
+            if ((r = g5_opts_other(&a->o, c, argv, "@ovp")) != G5_EXIT_OK) return r;
+        }
+    }
+    if (argc == 1) {
+        usage(stderr);
+        return G5_EXIT_USAGE;
+    }
+    if (!a->pheno) return g5_usage_error(TOOL, "the traits are needed: --pheno FILE");
+    if (!strcmp(a->o.out, "-")) return g5_usage_error(TOOL, "an output prefix is needed: -o PREFIX");
+    return g5_opts_one_input(&a->o, argc, argv, usage, &a->in);
+}
+
+/* --- samples, traits and groups -------------------------------------- */
+
+/* Keep only characters that are safe in a file name. */
+static char *safe_name(const char *prefix, const char *name)
+{
+    kstring_t s = KS_INITIALIZE;
+    ksprintf(&s, "%s.", prefix);
+    for (const char *c = name; *c; c++)
+        kputc((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("._-+", *c)
+              ? *c : '_', &s);
+    return ks_release(&s);
+}
+
+/* The analysed samples: genotyped, with a phenotype row, and with every
+ * covariate when there are covariates.  Fills sel (file indexes), prow and
+ * the covariate matrix; the counts dropped go to the log. */
+static int match_samples(run_t *R, g5_geno_t *g, const g5_pheno_t *ph, const g5_pheno_t *cv, int **sel, int **prow,
+                         double **C, kstring_t *log)
+{
+    args_t *a = R->a;
+    int ng = g5_geno_nsamples(g), no_pheno = 0, no_covar = 0, missing_covar = 0;
+    int *s = malloc((ng + 1) * sizeof *s), *pr = malloc((ng + 1) * sizeof *pr), *cr = malloc((ng + 1) * sizeof *cr);
+    char *in_geno = calloc(ph->nrows + 1, 1);
+    if (!s || !pr || !cr || !in_geno) goto oom;
+    int n = 0;
+    for (int i = 0; i < ng; i++) {
+        int p = g5_pheno_row(ph, g5_geno_sample(g, i));
+        if (p < 0) { no_pheno++; continue; }
+        in_geno[p] = 1;
+        int r = -1;
+        if (cv) {
+            if ((r = g5_pheno_row(cv, g5_geno_sample(g, i))) < 0) { no_covar++; continue; }
+            int k;
+            for (k = 0; k < cv->ncols && !isnan(g5_pheno_value(cv, k, r)); k++) {}
+            if (k < cv->ncols) { missing_covar++; continue; }
+        }
+        s[n] = i;
+        pr[n] = p;
+        cr[n] = r;
+        n++;
+    }
+    int not_genotyped = 0;
+    for (int p = 0; p < ph->nrows; p++) not_genotyped += !in_geno[p];
+    free(in_geno);
+    in_geno = NULL;
+    ksprintf(log, "samples: %d analysed; left out: %d genotyped without a row in \"%s\", %d of \"%s\" not genotyped",
+             n, no_pheno, a->pheno, not_genotyped, a->pheno);
+    if (cv) ksprintf(log, ", %d without a row in \"%s\", %d with a covariate missing", no_covar, a->covar,
+                     missing_covar);
+    kputc('\n', log);
+    if (n == 0) {
+        g5_err(TOOL, "no sample is in both \"%s\" (%d samples) and \"%s\" (%d)%s", a->in, ng, a->pheno, ph->nrows,
+               cv ? " with every covariate" : "");
+        goto fail;
+    }
+    R->ns = n;
+    R->c = cv ? cv->ncols : 0;
+    if (!(*C = malloc(((size_t)n * R->c + 1) * sizeof **C))) goto oom;
+    for (int k = 0; k < R->c; k++)
+        for (int i = 0; i < n; i++) (*C)[(size_t)k * n + i] = g5_pheno_value(cv, k, cr[i]);
+    free(cr);
+    *sel = s;
+    *prow = pr;
+    return 0;
+oom:
+    g5_err(TOOL, "out of memory");
+fail:
+    free(s); free(pr); free(cr); free(in_geno);
+    return -1;
+}
+
+/* Covariates that cannot be used on all analysed samples are an error (a
+ * constant one, as the issue of a typo in a table; a combination of
+ * others, as plink2). */
+static int check_covariates(run_t *R, const double *C)
+{
+    int n = R->ns;
+    for (int k = 0; k < R->c; k++) {
+        const double *c = C + (size_t)k * n;
+        int i = 1;
+        while (i < n && c[i] == c[0]) i++;
+        if (i == n) {
+            g5_err(TOOL, "\"%s\" column %d (%s): the covariate is constant (%g) over the %d analysed samples",
+                   R->a->covar, k + 2, R->cov_names[k], c[0], n);
+            return -1;
+        }
+    }
+    char why[256];
+    for (int k = 1; k <= R->c; k++) {    // the first k covariates: which one makes them singular
+        g5_linreg_t *L = g5_linreg_init(n, k, C, 0, NULL, why, sizeof why);
+        if (!L) {
+            if (strstr(why, "too few"))
+                g5_err(TOOL, "%d analysed samples are too few for %d covariates", n, R->c);
+            else
+                g5_err(TOOL, "\"%s\" column %d (%s): the covariate is a combination of the ones before it over the "
+                       "%d analysed samples", R->a->covar, k + 1, R->cov_names[k - 1], n);
+            return -1;
+        }
+        g5_linreg_free(L);
+    }
+    return 0;
+}
+
+/* The traits asked for, each checked on the analysed samples. */
+static int pick_traits(run_t *R, const g5_pheno_t *ph, const int *prow)
+{
+    args_t *a = R->a;
+    int *cols = malloc((ph->ncols + 1) * sizeof *cols), n = 0;
+    if (!cols) return g5_err(TOOL, "out of memory"), -1;
+    if (a->traits) {
+        char *list = strdup(a->traits), *save = NULL;
+        for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            int c = g5_pheno_col(ph, t);
+            if (c < 0) {
+                g5_err(TOOL, "trait \"%s\" is not a column of \"%s\"", t, a->pheno);
+                free(list);
+                free(cols);
+                return -1;
+            }
+            int k;
+            for (k = 0; k < n && cols[k] != c; k++) {}
+            if (k == n && n < ph->ncols) cols[n++] = c;
+        }
+        free(list);
+    } else {
+        for (int c = 0; c < ph->ncols; c++) cols[n++] = c;
+    }
+    if (n == 0) {
+        free(cols);
+        return g5_err(TOOL, "\"%s\" has no trait column", a->pheno), -1;
+    }
+    R->ntraits = n;
+    R->traits = calloc(n, sizeof *R->traits);
+    if (!R->traits) return free(cols), g5_err(TOOL, "out of memory"), -1;
+    for (int t = 0; t < n; t++) {
+        trait_t *T = &R->traits[t];
+        T->col = cols[t];
+        T->name = ph->name[cols[t]];
+        T->type = ph->type[cols[t]];
+        T->group = -1;
+        T->prefix = safe_name(a->o.out, T->name);
+        double first = NAN;
+        int varies = 0;
+        for (int i = 0; i < R->ns; i++) {
+            double y = g5_pheno_value(ph, T->col, prow[i]);
+            if (isnan(y)) continue;
+            T->n++;
+            T->cases += T->type == G5_TRAIT_BINARY && y == 1;
+            if (isnan(first)) first = y;
+            else varies |= y != first;
+        }
+        kstring_t why = KS_INITIALIZE;
+        if (ph->bad[T->col]) ksprintf(&why, "%s", ph->bad[T->col]);
+        else if (T->n == 0) ksprintf(&why, "no value for any of the %d analysed samples", R->ns);
+        else if (T->n < R->c + 3) ksprintf(&why, "%d samples with a value are too few for %d covariates", T->n, R->c);
+        else if (T->type == G5_TRAIT_BINARY && (T->cases == 0 || T->cases == T->n))
+            ksprintf(&why, "all %d samples with a value are %s", T->n, T->cases ? "cases" : "controls");
+        else if (T->type == G5_TRAIT_BINARY && (T->cases < a->min_cases || T->n - T->cases < a->min_cases))
+            ksprintf(&why, "%d cases and %d controls: fewer than --min-cases %ld", T->cases, T->n - T->cases,
+                     a->min_cases);
+        else if (!varies) ksprintf(&why, "constant (%g) over its %d samples", first, T->n);
+        T->skip = ks_release(&why);
+        if (T->skip && !*T->skip) {
+            free(T->skip);
+            T->skip = NULL;
+        }
+    }
+    free(cols);
+    // two names made the same by safe_name would write one file
+    for (int t = 0; t < n; t++)
+        for (int u = 0; u < t; u++)
+            if (!strcmp(R->traits[t].prefix, R->traits[u].prefix)) {
+                g5_err(TOOL, "traits \"%s\" and \"%s\" would both be written to %s.tsv.gz", R->traits[u].name,
+                       R->traits[t].name, R->traits[t].prefix);
+                return -1;
+            }
+    return 0;
+}
+
+/* Put the traits in groups by their samples, and set each group up. */
+static int make_groups(run_t *R, const g5_pheno_t *ph, const int *prow, const double *C)
+{
+    int n = R->ns;
+    char *masks = malloc((size_t)R->ntraits * n + 1);
+    R->groups = calloc(R->ntraits, sizeof *R->groups);
+    if (!masks || !R->groups) goto oom;
+    for (int t = 0; t < R->ntraits; t++) {
+        trait_t *T = &R->traits[t];
+        if (T->skip) continue;
+        char *m = masks + (size_t)t * n;
+        for (int i = 0; i < n; i++) m[i] = !isnan(g5_pheno_value(ph, T->col, prow[i]));
+        int g;
+        for (g = 0; g < R->ngroups; g++) {
+            int first = R->groups[g].nq ? R->groups[g].qt[0] : R->groups[g].bt[0];
+            if (!memcmp(m, masks + (size_t)first * n, n)) break;
+        }
+        group_t *G = &R->groups[g];
+        if (g == R->ngroups) {
+            R->ngroups++;
+            if (!(G->qt = malloc(R->ntraits * sizeof *G->qt)) || !(G->bt = malloc(R->ntraits * sizeof *G->bt)))
+                goto oom;
+        }
+        T->group = g;
+        if (T->type == G5_TRAIT_QUANT) T->k = G->nq, G->qt[G->nq++] = t;
+        else T->k = G->nb, G->bt[G->nb++] = t;
+    }
+    for (int g = 0; g < R->ngroups; g++) {
+        group_t *G = &R->groups[g];
+        const char *m = masks + (size_t)(G->nq ? G->qt[0] : G->bt[0]) * n;
+        if (!(G->rows = malloc((n + 1) * sizeof *G->rows))) goto oom;
+        for (int i = 0; i < n; i++) if (m[i]) G->rows[G->n++] = i;
+        G->full = G->n == n;
+        if (!(G->C = malloc(((size_t)G->n * R->c + 1) * sizeof *G->C))
+            || !(G->Y = malloc(((size_t)G->n * G->nq + 1) * sizeof *G->Y))
+            || !(G->B = malloc(((size_t)G->n * G->nb + 1) * sizeof *G->B)))
+            goto oom;
+        for (int k = 0; k < R->c; k++)
+            for (int i = 0; i < G->n; i++) G->C[(size_t)k * G->n + i] = C[(size_t)k * n + G->rows[i]];
+        for (int k = 0; k < G->nq; k++)
+            for (int i = 0; i < G->n; i++)
+                G->Y[(size_t)k * G->n + i] = g5_pheno_value(ph, R->traits[G->qt[k]].col, prow[G->rows[i]]);
+        for (int k = 0; k < G->nb; k++)
+            for (int i = 0; i < G->n; i++)
+                G->B[(size_t)k * G->n + i] = g5_pheno_value(ph, R->traits[G->bt[k]].col, prow[G->rows[i]]);
+        char why[256];
+        // the covariates on these samples: a check for the binary traits too
+        if (!(G->L = g5_linreg_init(G->n, R->c, G->C, G->nq, G->Y, why, sizeof why))) {
+            char *reason = NULL;
+            if (strstr(why, "out of memory")) goto oom;
+            kstring_t s = KS_INITIALIZE;
+            ksprintf(&s, "the covariates are constant or collinear on its %d samples (%s)", G->n, why);
+            reason = ks_release(&s);
+            for (int t = 0; t < R->ntraits; t++)
+                if (R->traits[t].group == g) {
+                    R->traits[t].skip = strdup(reason);
+                    R->traits[t].group = -1;
+                }
+            free(reason);
+            continue;
+        }
+        size_t w = g5_linreg_work(G->L, BLOCK);
+        if (w > R->work) R->work = w;
+        if ((size_t)G->n > R->maxn) R->maxn = G->n;
+    }
+    free(masks);
+    return 0;
+oom:
+    free(masks);
+    g5_err(TOOL, "out of memory");
+    return -1;
+}
+
+/* --- the scan --------------------------------------------------------- */
+
+static scratch_t *scratch_get(run_t *R)
+{
+    pthread_mutex_lock(&R->lock);
+    scratch_t *s = R->scratch;
+    if (s) R->scratch = s->next;
+    pthread_mutex_unlock(&R->lock);
+    if (s) return s;
+    size_t n = R->maxn + 1;
+    int maxq = 1;
+    for (int g = 0; g < R->ngroups; g++) if (R->groups[g].nq > maxq) maxq = R->groups[g].nq;
+    if (!(s = calloc(1, sizeof *s))) return NULL;
+    if (!(s->xd = malloc(n * BLOCK * sizeof *s->xd)) || !(s->xg = malloc(n * sizeof *s->xg))
+        || !(s->Cs = malloc(n * (R->c + 1) * sizeof *s->Cs)) || !(s->ys = malloc(n * sizeof *s->ys))
+        || !(s->xs = malloc(n * sizeof *s->xs)) || !(s->work = malloc((R->work + 1) * sizeof *s->work))
+        || !(s->lm = malloc((size_t)BLOCK * maxq * sizeof *s->lm)) || !(s->lr = g5_logreg_init(n, R->c))) {
+        free(s->xd); free(s->xg); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
+        g5_logreg_free(s->lr);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void scratch_put(run_t *R, scratch_t *s)
+{
+    pthread_mutex_lock(&R->lock);
+    s->next = R->scratch;
+    R->scratch = s;
+    pthread_mutex_unlock(&R->lock);
+}
+
+/* The filters of one variant on a group's samples. */
+static void judge(const run_t *R, const group_t *G, const double *x, struct gstat *st)
+{
+    const args_t *a = R->a;
+    int m = 0, h[3] = { 0, 0, 0 }, other = 0;
+    double sum = 0;
+    for (int j = 0; j < G->n; j++) {
+        double v = x[G->full ? j : G->rows[j]];
+        if (isnan(v)) continue;
+        m++;
+        sum += v;
+        if (v == 0) h[0]++;
+        else if (v == 1) h[1]++;
+        else if (v == 2) h[2]++;
+        else other++;
+    }
+    st->m = m;
+    st->sum = sum;
+    double alt = sum, ref = 2.0 * m - sum, minor = alt < ref ? alt : ref;
+    if (m == 0 || (double)(G->n - m) > a->geno * G->n) st->status = ST_CALL_RATE;
+    else if (alt <= 0 || ref <= 0) st->status = ST_MONO;
+    else if (minor / (2.0 * m) < a->maf) st->status = ST_MAF;
+    else if (minor < a->mac) st->status = ST_MAC;
+    else if (a->hwe > 0 && R->hard && !other && g5_hwe_exact(h[0], h[1], h[2]) < a->hwe) st->status = ST_HWE;
+    else st->status = ST_OK;
+}
+
+/* The samples of group G with a dosage, gathered: covariates into Cs, x into xs. */
+static int gather(const run_t *R, const group_t *G, const double *x, scratch_t *s)
+{
+    int m = 0;
+    for (int j = 0; j < G->n; j++) {
+        double v = x[G->full ? j : G->rows[j]];
+        if (isnan(v)) continue;
+        s->xs[m++] = v;
+    }
+    for (int k = 0; k < R->c; k++) {
+        double *dst = s->Cs + (size_t)k * m;
+        const double *src = G->C + (size_t)k * G->n;
+        for (int j = 0, i = 0; j < G->n; j++)
+            if (!isnan(x[G->full ? j : G->rows[j]])) dst[i++] = src[j];
+    }
+    return m;
+}
+
+static void set_lm(result_t *r, const g5_lmres_t *lm)
+{
+    if (lm->df == 0 || !isfinite(lm->beta) || !isfinite(lm->se)) {
+        r->status = ST_NO_TEST;
+        return;
+    }
+    r->beta = lm->beta;
+    r->se = lm->se;
+    r->z = lm->t;
+    r->p = lm->p;
+}
+
+/* Test one group's traits on a block. */
+static void test_group(const run_t *R, const group_t *G, block_t *b, scratch_t *s)
+{
+    int ns = R->ns, nd = 0;
+    for (int v = 0; v < b->nv; v++) {
+        const double *x = b->x + (size_t)v * ns;
+        struct gstat *st = &s->gs[v];
+        judge(R, G, x, st);
+        double eaf = st->m ? st->sum / (2.0 * st->m) : NAN;
+        for (int k = 0; k < G->nq + G->nb; k++) {
+            int t = k < G->nq ? G->qt[k] : G->bt[k - G->nq];
+            result_t *r = &b->res[(size_t)t * BLOCK + v];
+            *r = (result_t){ .eaf = eaf, .n = st->m, .status = (unsigned char)st->status };
+        }
+        if (st->status != ST_OK) continue;
+        if (st->m == G->n) {            // complete: into the dense block
+            double *col = s->xd + (size_t)nd * G->n;
+            for (int j = 0; j < G->n; j++) col[j] = x[G->full ? j : G->rows[j]];
+            s->dense[nd++] = v;
+        } else if (G->nq) {             // samples missing: refit on the others, as plink2
+            int m = gather(R, G, x, s);
+            for (int k = 0; k < G->nq; k++) {
+                const double *y = G->Y + (size_t)k * G->n;
+                for (int j = 0, i = 0; j < G->n; j++)
+                    if (!isnan(x[G->full ? j : G->rows[j]])) s->ys[i++] = y[j];
+                g5_lmres_t lm;
+                g5_linreg_one(m, R->c, s->Cs, s->ys, s->xs, &lm);
+                set_lm(&b->res[(size_t)G->qt[k] * BLOCK + v], &lm);
+            }
+        }
+        int m = G->nb ? gather(R, G, x, s) : 0;
+        for (int k = 0; k < G->nb; k++) {
+            int t = G->bt[k], cases = 0;
+            result_t *r = &b->res[(size_t)t * BLOCK + v];
+            const double *y = G->B + (size_t)k * G->n;
+            for (int j = 0, i = 0; j < G->n; j++)
+                if (!isnan(x[G->full ? j : G->rows[j]])) cases += (s->ys[i++] = y[j]) == 1;
+            r->cases = cases;
+            if (cases < R->a->min_cases || m - cases < R->a->min_cases) {
+                r->status = ST_CASES;
+                continue;
+            }
+            g5_logres_t lr;
+            g5_logreg_test(s->lr, m, R->c, s->Cs, s->ys, s->xs, R->a->firth, &lr);
+            if (!lr.ok || !isfinite(lr.beta) || !isfinite(lr.se)) {
+                r->status = ST_NO_FIT;
+                continue;
+            }
+            r->beta = lr.beta;
+            r->se = lr.se;
+            r->z = lr.z;
+            r->p = lr.p;
+            r->firth = (unsigned char)lr.firth;
+        }
+    }
+    if (nd && G->nq) {
+        g5_linreg_test(G->L, nd, s->xd, s->work, s->lm);
+        for (int d = 0; d < nd; d++)
+            for (int k = 0; k < G->nq; k++)
+                set_lm(&b->res[(size_t)G->qt[k] * BLOCK + s->dense[d]], &s->lm[(size_t)d * G->nq + k]);
+    }
+}
+
+/* A worker's job: test a block against every group, format the rows. */
+static void *test_block(void *arg)
+{
+    block_t *b = arg;
+    run_t *R = b->R;
+    scratch_t *s = scratch_get(R);
+    if (!s) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return b;
+    }
+    for (int g = 0; g < R->ngroups; g++)
+        if (R->groups[g].L) test_group(R, &R->groups[g], b, s);
+    scratch_put(R, s);
+    for (int t = 0; t < R->ntraits; t++) {
+        trait_t *T = &R->traits[t];
+        g5_ssf_run_t *run = &b->runs[t];
+        g5_ssf_run_clear(run);
+        if (!T->ssf) continue;
+        for (int v = 0; v < b->nv; v++) {
+            const result_t *r = &b->res[(size_t)t * BLOCK + v];
+            if (r->status != ST_OK) continue;
+            const bvar_t *bv = &b->v[v];
+            g5_ssf_row_t row = {
+                .chrom = b->text.s + bv->chrom, .pos = bv->pos + 1, .ea = b->text.s + bv->alt,
+                .oa = b->text.s + bv->ref, .beta = r->beta, .se = r->se, .eaf = r->eaf, .p = r->p,
+                .rsid = b->text.s + bv->id, .n = r->n, .z = r->z,
+                .n_cases = T->type == G5_TRAIT_BINARY ? r->cases : -1,
+                .n_controls = T->type == G5_TRAIT_BINARY ? r->n - r->cases : -1,
+                .ref = R->bed ? G5_SSF_REF_UNKNOWN : G5_SSF_REF_OA,
+            };
+            if (g5_ssf_format(T->ssf, run, &row, b->err, sizeof b->err) < 0) return b;
+        }
+    }
+    return b;
+}
+
+static void block_free(block_t *b)
+{
+    if (!b) return;
+    free(b->text.s);
+    free(b->x);
+    free(b->res);
+    free(b->runs);
+    free(b);
+}
+
+static block_t *block_get(run_t *R)
+{
+    block_t *b = R->free_blocks;
+    if (b) {
+        R->free_blocks = b->next;
+    } else {
+        if (!(b = calloc(1, sizeof *b))) return NULL;
+        if (!(b->x = malloc((size_t)BLOCK * R->ns * sizeof *b->x))
+            || !(b->res = malloc((size_t)BLOCK * R->ntraits * sizeof *b->res))
+            || !(b->runs = calloc(R->ntraits, sizeof *b->runs))) {
+            block_free(b);
+            return NULL;
+        }
+    }
+    b->nv = 0;
+    b->text.l = 0;
+    return b;
+}
+
+static void block_put(run_t *R, block_t *b)
+{
+    b->next = R->free_blocks;
+    R->free_blocks = b;
+}
+
+static void block_drop(run_t *R, block_t *b)
+{
+    for (int t = 0; t < R->ntraits; t++) free(b->runs[t].text.s);
+    block_free(b);
+}
+
+/* Take a tested block, in order: its rows to the files, its counts to the log. */
+static int emit(run_t *R, block_t *b)
+{
+    if (b->err[0]) {
+        g5_err(TOOL, "%s", b->err);
+        return -1;
+    }
+    char why[512];
+    for (int t = 0; t < R->ntraits; t++) {
+        trait_t *T = &R->traits[t];
+        if (!T->ssf) continue;
+        for (int v = 0; v < b->nv; v++) {
+            const result_t *r = &b->res[(size_t)t * BLOCK + v];
+            T->count[r->status]++;
+            T->firth += r->status == ST_OK && r->firth;
+        }
+        if (g5_ssf_append(T->ssf, &b->runs[t], why, sizeof why) < 0) {
+            g5_err(TOOL, "%s", why);
+            return -1;
+        }
+    }
+    block_put(R, b);
+    return 0;
+}
+
+static const char *const code_names[25] = {
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
+    "21", "22", "X", "Y", "MT"
+};
+
+/* Read the next block of variants; 0 at the end, -1 on bad input. */
+static int read_block(run_t *R, g5_geno_t *g, block_t *b, int *last_code, hts_pos_t *last_pos)
+{
+    const g5_gvar_t *v;
+    int r;
+    while (b->nv < BLOCK && (r = g5_geno_next(g, &v)) == 1) {
+        R->nread++;
+        g5_progress_add(&R->progress, 1);
+        int code = g5_ssf_chrom_code(v->chrom);
+        if (!code) { R->off_contig++; continue; }
+        if (!g5_ssf_allele_ok(v->ref) || !g5_ssf_allele_ok(v->alt)) { R->bad_allele++; continue; }
+        if (code < *last_code || (code == *last_code && v->pos < *last_pos)) {
+            g5_err(TOOL, "\"%s\" record %llu: %s:%lld comes after %s:%lld; GWAS-SSF needs the variants sorted by "
+                   "chromosome (1-22, X, Y, MT), then position", R->a->in, (unsigned long long)v->recno, v->chrom,
+                   (long long)v->pos + 1, code_names[*last_code - 1], (long long)*last_pos + 1);
+            return -1;
+        }
+        *last_code = code;
+        *last_pos = v->pos;
+        bvar_t *bv = &b->v[b->nv];
+        bv->pos = v->pos;
+        bv->chrom = b->text.l;
+        kputsn(v->chrom, strlen(v->chrom) + 1, &b->text);
+        bv->id = b->text.l;
+        kputsn(v->id, strlen(v->id) + 1, &b->text);
+        bv->ref = b->text.l;
+        kputsn(v->ref, strlen(v->ref) + 1, &b->text);
+        bv->alt = b->text.l;
+        if (kputsn(v->alt, strlen(v->alt) + 1, &b->text) < 0) return g5_err(TOOL, "out of memory"), -1;
+        memcpy(b->x + (size_t)b->nv * R->ns, v->x, (size_t)R->ns * sizeof *v->x);
+        b->nv++;
+        R->used++;
+    }
+    if (r < 0) {
+        g5_err(TOOL, "%s", g5_geno_why(g));
+        return -1;
+    }
+    return b->nv > 0;
+}
+
+static int scan(run_t *R, g5_geno_t *g, htsThreadPool *pool)
+{
+    hts_tpool_process *q = NULL;
+    if (pool->pool && !(q = hts_tpool_process_init(pool->pool, 2 * pool->qsize, 0)))
+        return g5_err(TOOL, "cannot start the worker threads"), -1;
+    g5_progress_start(&R->progress, TOOL, "variants", R->a->o.progress, 0);
+    int last_code = 0, status = 0;
+    hts_pos_t last_pos = -1;
+    for (;;) {
+        block_t *b = block_get(R);
+        if (!b) { g5_err(TOOL, "out of memory"); status = -1; break; }
+        int r = read_block(R, g, b, &last_code, &last_pos);
+        if (r <= 0) {
+            block_put(R, b);
+            status = r;
+            break;
+        }
+        b->R = R;
+        b->err[0] = 0;
+        if (!q) {
+            if (emit(R, test_block(b)) < 0) {
+                status = -1;
+                block_drop(R, b);
+                break;
+            }
+            continue;
+        }
+        // hand it over; while the queue is full, take finished blocks
+        while (hts_tpool_dispatch2(pool->pool, q, test_block, b, 1) < 0) {
+            if (errno != EAGAIN) {
+                g5_err(TOOL, "cannot queue work");
+                status = -1;
+                block_drop(R, b);
+                break;
+            }
+            hts_tpool_result *res = hts_tpool_next_result_wait(q);
+            block_t *done = hts_tpool_result_data(res);
+            hts_tpool_delete_result(res, 0);
+            if (emit(R, done) < 0) {
+                status = -1;
+                block_drop(R, done);
+                block_drop(R, b);
+                break;
+            }
+        }
+        if (status < 0) break;
+        hts_tpool_result *res;
+        while ((res = hts_tpool_next_result(q))) {
+            block_t *done = hts_tpool_result_data(res);
+            hts_tpool_delete_result(res, 0);
+            if (emit(R, done) < 0) { status = -1; block_drop(R, done); break; }
+        }
+        if (status < 0) break;
+    }
+    if (q) {
+        // the blocks still out: wait for them, and write them unless failing
+        hts_tpool_process_flush(q);
+        hts_tpool_result *res;
+        while ((res = hts_tpool_next_result(q))) {
+            block_t *done = hts_tpool_result_data(res);
+            hts_tpool_delete_result(res, 0);
+            if (status == 0 && emit(R, done) < 0) status = -1;
+            else if (status < 0) block_drop(R, done);
+        }
+        hts_tpool_process_destroy(q);
+    }
+    g5_progress_done(&R->progress);
+    return status;
+}
+
+/* --- after the scan: files closed, read back for plots and the log ---- */
+
+typedef struct hit {
+    double p;
+    char *line;
+} hit_t;
+
+/* Keep the NTOP smallest p (the first of equals stays first). */
+static void keep_hit(hit_t *top, int *ntop, double p, const char *line)
+{
+    if (*ntop == NTOP && !(p < top[NTOP - 1].p)) return;
+    int i = NTOP - 1;
+    if (*ntop < NTOP) i = (*ntop)++;
+    else free(top[i].line);
+    while (i > 0 && p < top[i - 1].p) {
+        top[i] = top[i - 1];
+        i--;
+    }
+    top[i].p = p;
+    top[i].line = strdup(line);
+}
+
+/* Read a trait's file back: plots, lambda and its top hits into the log. */
+static int plot_trait(run_t *R, trait_t *T, kstring_t *tops)
+{
+    kstring_t path = KS_INITIALIZE, line = KS_INITIALIZE;
+    ksprintf(&path, "%s.tsv.gz", T->prefix);
+    BGZF *fp = bgzf_open(path.s, "r");
+    g5_plot_point_t *pts = NULL;
+    double *p = NULL;
+    size_t n = 0, m = 0;
+    int64_t len[25] = { 0 };
+    hit_t top[NTOP];
+    int ntop = 0, status = -1;
+    char why[512];
+    if (!fp) {
+        g5_err_errno(TOOL, "cannot read back \"%s\"", path.s);
+        goto done;
+    }
+    int lineno = 0, r;
+    while ((r = bgzf_getline(fp, '\n', &line)) >= 0) {
+        if (lineno++ == 0) continue;    // the header
+        char *f[8], *s = line.s;
+        int k;
+        for (k = 0; k < 8 && s; k++) {
+            f[k] = s;
+            if ((s = strchr(s, '\t'))) *s++ = 0;
+        }
+        if (k < 8) {
+            g5_err(TOOL, "\"%s\" line %d: fewer than 8 columns", path.s, lineno);
+            goto done;
+        }
+        int code = atoi(f[0]);
+        long long pos = atoll(f[1]);
+        double pv = strtod(f[7], NULL);
+        if (n == m) {
+            m = m ? 2 * m : 65536;
+            g5_plot_point_t *np = realloc(pts, m * sizeof *np);
+            double *npv = realloc(p, m * sizeof *npv);
+            if (np) pts = np;
+            if (npv) p = npv;
+            if (!np || !npv) {
+                g5_err(TOOL, "out of memory");
+                goto done;
+            }
+        }
+        if (code < 1 || code > 25) code = 25;
+        pts[n] = (g5_plot_point_t){ code - 1, pos, pv };
+        p[n++] = pv;
+        if (pos > len[code - 1]) len[code - 1] = pos;
+        if (ntop < NTOP || pv < top[ntop - 1].p) {
+            // the row as the log shows it: chromosome position alleles beta se p
+            kstring_t h = KS_INITIALIZE;
+            ksprintf(&h, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", T->name, code_names[code - 1], f[1], f[2], f[3], f[4],
+                     f[5], f[7]);
+            keep_hit(top, &ntop, pv, h.s);
+            free(h.s);
+        }
+    }
+    if (r < -1) {
+        g5_err(TOOL, "cannot read back \"%s\"", path.s);
+        goto done;
+    }
+    // the contigs present, in code order
+    const char *names[25];
+    int64_t lengths[25];
+    int map[25], nc = 0;
+    for (int c = 0; c < 25; c++) {
+        map[c] = -1;
+        if (len[c] > 0) {
+            map[c] = nc;
+            names[nc] = code_names[c];
+            lengths[nc++] = len[c];
+        }
+    }
+    for (size_t i = 0; i < n; i++) pts[i].contig = map[pts[i].contig];
+    T->lambda = NAN;
+    if (n) {
+        ksprintf(&path, "%s", "");
+        path.l = 0;
+        ksprintf(&path, "%s.manhattan", T->prefix);
+        if (g5_plot_manhattan(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, nc, names, lengths, pts, n, why,
+                              sizeof why) < 0) {
+            g5_err(TOOL, "%s", why);
+            goto done;
+        }
+        path.l = 0;
+        ksprintf(&path, "%s.qq", T->prefix);
+        if (g5_plot_qq(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, p, n, &T->lambda, why, sizeof why) < 0) {
+            g5_err(TOOL, "%s", why);
+            goto done;
+        }
+    }
+    for (int i = 0; i < ntop; i++) kputs(top[i].line, tops);
+    status = 0;
+done:
+    for (int i = 0; i < ntop; i++) free(top[i].line);
+    if (fp) bgzf_close(fp);
+    free(pts);
+    free(p);
+    free(path.s);
+    free(line.s);
+    return status;
+}
+
+/* Close a trait's file with its metadata. */
+static int finish_trait(run_t *R, trait_t *T, const g5_pheno_t *ph)
+{
+    char why[512];
+    g5_ssf_meta_t meta = {
+        .trait_description = ph->desc[T->col] ? ph->desc[T->col] : T->name,
+        .genome_assembly = R->a->assembly ? R->a->assembly : "NR",
+        .genotyping_technology = R->bed ? "Genome-wide genotyping array" : "Whole genome sequencing",
+        .sample_ancestry_category = "NR",
+        .sample_size = T->n,
+        .case_count = T->type == G5_TRAIT_BINARY ? T->cases : 0,
+        .control_count = T->type == G5_TRAIT_BINARY ? T->n - T->cases : 0,
+        .adjusted_covariates = (const char *const *)R->cov_names,
+        .n_covariates = R->c,
+    };
+    int r = g5_ssf_close(T->ssf, &meta, why, sizeof why);
+    T->ssf = NULL;
+    if (r < 0) g5_err(TOOL, "%s", why);
+    return r;
+}
+
+/* Open file descriptors enough for every trait's file (and a margin). */
+static int enough_files(int ntraits)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)ntraits + 64;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= need) return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+        g5_err(TOOL, "%d traits need %llu open files, but the limit is %llu (ulimit -n): run them in batches "
+               "with --traits", ntraits, (unsigned long long)need, (unsigned long long)rl.rlim_max);
+        return -1;
+    }
+    rl.rlim_cur = need;
+    return setrlimit(RLIMIT_NOFILE, &rl) < 0 ? (g5_err_errno(TOOL, "cannot raise the open file limit"), -1) : 0;
+}
+
+static int write_log(FILE *fp, void *ctx)
+{
+    kstring_t *log = ctx;
+    return fwrite(log->s, 1, log->l, fp) == log->l ? 0 : -1;
+}
+
+static void log_traits(const run_t *R, const g5_pheno_t *ph, kstring_t *log)
+{
+    kputs("\n#trait\ttype\ttype_from\tn\tcases\tcontrols\tgroup\tlambda\tfirth", log);
+    for (int s = 0; s < NSTATUS; s++) ksprintf(log, "\t%s", status_name[s]);
+    kputs("\tstatus\n", log);
+    for (int t = 0; t < R->ntraits; t++) {
+        const trait_t *T = &R->traits[t];
+        int bin = T->type == G5_TRAIT_BINARY;
+        ksprintf(log, "%s\t%s\t%s\t%d\t", T->name, bin ? "binary" : "quantitative", ph->how[T->col], T->n);
+        if (bin) ksprintf(log, "%d\t%d\t", T->cases, T->n - T->cases);
+        else kputs(".\t.\t", log);
+        if (T->skip) {
+            kputs(".\t.\t.", log);
+            for (int s = 0; s < NSTATUS; s++) kputs("\t.", log);
+            ksprintf(log, "\tskipped: %s\n", T->skip);
+            continue;
+        }
+        ksprintf(log, "%d\t", T->group + 1);
+        if (isnan(T->lambda)) kputs(".", log);
+        else ksprintf(log, "%.4f", T->lambda);
+        ksprintf(log, "\t%lld", T->firth);
+        for (int s = 0; s < NSTATUS; s++) ksprintf(log, "\t%lld", T->count[s]);
+        kputs("\tok\n", log);
+    }
+}
+
+static void free_run(run_t *R)
+{
+    for (int t = 0; t < R->ntraits; t++) {
+        g5_ssf_abort(R->traits[t].ssf);
+        free(R->traits[t].skip);
+        free(R->traits[t].prefix);
+    }
+    free(R->traits);
+    for (int g = 0; g < R->ngroups; g++) {
+        group_t *G = &R->groups[g];
+        free(G->rows); free(G->C); free(G->qt); free(G->Y); free(G->bt); free(G->B);
+        g5_linreg_free(G->L);
+    }
+    free(R->groups);
+    while (R->scratch) {
+        scratch_t *s = R->scratch;
+        R->scratch = s->next;
+        free(s->xd); free(s->xg); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
+        g5_logreg_free(s->lr);
+        free(s);
+    }
+    while (R->free_blocks) {
+        block_t *b = R->free_blocks;
+        R->free_blocks = b->next;
+        block_drop(R, b);
+    }
+    pthread_mutex_destroy(&R->lock);
+}
+
+int main_assoc(int argc, char *argv[])
+{
+    args_t a;
+    memset(&a, 0, sizeof a);
+    g5_opts_init(&a.o, TOOL);
+    a.geno = 1;
+    a.mac = 1;
+    a.min_cases = 1;
+    a.firth = FIRTH_FALLBACK;
+    run_t R;
+    memset(&R, 0, sizeof R);
+    pthread_mutex_init(&R.lock, NULL);
+    R.a = &a;
+    g5_geno_t *g = NULL;
+    g5_pheno_t *ph = NULL, *cv = NULL;
+    int *sel = NULL, *prow = NULL;
+    double *C = NULL;
+    htsThreadPool pool = { NULL, 0 };
+    kstring_t log = KS_INITIALIZE, tops = KS_INITIALIZE;
+    char why[1024];
+    int plotted = 0;
+    int status = parse_args(&a, argc, argv);
+    if (status != G5_EXIT_OK || a.help) goto done;
+    status = G5_EXIT_DATA;
+    if (!(a.cmdline = g5_cmdline(argc, argv))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+
+    // inputs
+    if (!(g = g5_geno_open(a.in, a.dosage, a.o.threads, why, sizeof why))
+        || !(ph = g5_pheno_read(a.pheno, why, sizeof why)) || g5_pheno_types(ph, a.dict, why, sizeof why) < 0
+        || (a.covar && !(cv = g5_pheno_read(a.covar, why, sizeof why)))) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    size_t len = strlen(a.in);
+    R.bed = len > 4 && !strcmp(a.in + len - 4, ".bed");
+    R.hard = !a.dosage;
+    ksprintf(&log, "genotypes: \"%s\", %d samples, %s\n", a.in, g5_geno_nsamples(g),
+             a.dosage ? "dosages" : "hard calls (GT)");
+    if (a.dosage) ksprintf(&log, "dosages: FORMAT/%s\n", a.dosage);
+    ksprintf(&log, "phenotypes: \"%s\", %d samples, %d columns\n", a.pheno, ph->nrows, ph->ncols);
+    if (cv) {
+        R.cov_names = cv->name;
+        ksprintf(&log, "covariates: \"%s\":", a.covar);
+        for (int k = 0; k < cv->ncols; k++) ksprintf(&log, " %s", cv->name[k]);
+        kputc('\n', &log);
+    }
+    if (match_samples(&R, g, ph, cv, &sel, &prow, &C, &log) < 0) goto done;
+    if (g5_geno_select(g, R.ns, sel) < 0) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    if (check_covariates(&R, C) < 0 || pick_traits(&R, ph, prow) < 0 || make_groups(&R, ph, prow, C) < 0) goto done;
+    ksprintf(&log, "filters: maf >= %g, mac >= %g, missing genotypes <= %g, HWE p >= %g%s, cases and controls >= %ld\n",
+             a.maf, a.mac, a.geno, a.hwe, a.dosage ? " (not for dosages)" : "", a.min_cases);
+    ksprintf(&log, "model: linear for quantitative traits; logistic for binary ones, Firth %s\n",
+             a.firth == FIRTH_ALWAYS ? "always" : a.firth == FIRTH_NEVER ? "never" : "when the fit fails");
+
+    int nrun = 0;
+    for (int t = 0; t < R.ntraits; t++) {
+        trait_t *T = &R.traits[t];
+        if (!T->skip) {
+            nrun++;
+            continue;
+        }
+        if (a.strict) {
+            g5_err(TOOL, "trait \"%s\": %s", T->name, T->skip);
+            goto done;
+        }
+        g5_warn(TOOL, "trait \"%s\" skipped: %s", T->name, T->skip);
+    }
+    if (!nrun) {
+        g5_err(TOOL, "no trait can be analysed (the reasons are above)");
+        goto done;
+    }
+    if (enough_files(nrun) < 0) goto done;
+    if (a.o.threads > 0) {
+        if (!(pool.pool = hts_tpool_init(a.o.threads))) {
+            g5_err(TOOL, "cannot start %d threads", a.o.threads);
+            goto done;
+        }
+        pool.qsize = a.o.threads * 2;
+    }
+    for (int t = 0; t < R.ntraits; t++) {
+        trait_t *T = &R.traits[t];
+        if (T->skip) continue;
+        kstring_t path = KS_INITIALIZE;
+        ksprintf(&path, "%s.tsv.gz", T->prefix);
+        T->ssf = g5_ssf_open(path.s, G5_SSF_BETA, T->type == G5_TRAIT_BINARY, why, sizeof why);
+        free(path.s);
+        if (!T->ssf || g5_ssf_pool(T->ssf, &pool) < 0) {
+            g5_err(TOOL, "%s", T->ssf ? "cannot start the compression threads" : why);
+            goto done;
+        }
+    }
+
+    if (scan(&R, g, &pool) < 0) goto done;
+    ksprintf(&log, "variants: %lld read, %lld tested; left out: %lld on contigs other than 1-22, X, Y, MT, %lld with "
+             "alleles other than A, C, G, T\n", R.nread, R.used, R.off_contig, R.bad_allele);
+    for (int t = 0; t < R.ntraits; t++)
+        if (R.traits[t].ssf && finish_trait(&R, &R.traits[t], ph) < 0) goto done;
+    // plots in a fixed order, one at a time: see libseq/plot.h
+    plotted = 1;
+    for (int t = 0; t < R.ntraits; t++) {
+        trait_t *T = &R.traits[t];
+        if (T->skip) continue;
+        if (plot_trait(&R, T, &tops) < 0) goto done;
+        if (a.o.verbosity >= 1)
+            g5_info(TOOL, "%s: lambda %.4f, %lld variants tested", T->name, T->lambda, T->count[ST_OK]);
+    }
+    log_traits(&R, ph, &log);
+    ksprintf(&log, "\n#top\tchromosome\tposition\teffect_allele\tother_allele\tbeta\tstandard_error\tp_value\n");
+    kputsn(tops.s ? tops.s : "", tops.l, &log);
+    kstring_t path = KS_INITIALIZE;
+    ksprintf(&path, "%s.log", a.o.out);
+    int r = g5_out_text(path.s, write_log, &log);
+    if (r < 0) g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
+    free(path.s);
+    if (r == 0) status = G5_EXIT_OK;
+
+done:
+    free_run(&R);
+    if (pool.pool) hts_tpool_destroy(pool.pool);
+    if (plotted) g5_plot_cleanup();
+    g5_geno_close(g);
+    g5_pheno_free(ph);
+    g5_pheno_free(cv);
+    free(sel);
+    free(prow);
+    free(C);
+    free(log.s);
+    free(tops.s);
+    free(a.cmdline);
+    return status;
+}
