@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <htslib/kseq.h>
+#include <htslib/kstring.h>
 #include <htslib/vcf.h>
 
 #include "cli.h"
@@ -23,6 +25,12 @@ struct g5_geno {
     float *ds;              /* ... dosages, all samples */
     int mgt, mds, per;      /* values per sample in them */
     int ialt;               /* the ALT given last, from 1; 0: read a record */
+    char **allele;          /* the record's alleles, REF first */
+    /* VCF text with GT: read by the fast path below instead of vcf_parse */
+    int text;
+    kstring_t text_line;
+    char **alleles;         /* the fast path's allele pointers into line */
+    int malleles;
     uint64_t recno;
     g5_gvar_t v;
     /* PLINK 1 binary genotypes instead of a VCF */
@@ -49,6 +57,7 @@ void g5_geno_close(g5_geno_t *g)
     if (g->h) bcf_hdr_destroy(g->h);
     if (g->fp) hts_close(g->fp);
     free(g->path); free(g->dosage); free(g->sel); free(g->gt); free(g->ds); free(g->v.x);
+    free(g->text_line.s); free(g->alleles);
     free(g);
 }
 
@@ -148,6 +157,7 @@ g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char 
         g5_why(why, nwhy, "out of memory");
         goto fail;
     }
+    g->text = !dosage && hts_get_format(g->fp)->format == vcf;
     return g;
 fail:
     g5_geno_close(g);
@@ -185,10 +195,139 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
     return 0;
 }
 
+/* Hard calls from VCF text, parsed here rather than by htslib's
+ * vcf_parse, which builds every field of the record: for a call set of
+ * thousands of samples, reading GT alone is several times faster, and
+ * association spends most of its time reading.  The fields are those of
+ * VCF 4.3 section 1.6: the first eight columns, FORMAT, then one column per
+ * sample whose GT (wherever it is in FORMAT) is alleles separated by / or |,
+ * "." missing.  What is not used (QUAL, FILTER, INFO, other FORMAT fields)
+ * is not checked.  The genotypes are stored as bcf_get_genotypes() gives
+ * them, so the rest of the reader is shared.  @return 1, 0 at the end, -1 */
+static int next_text(g5_geno_t *g)
+{
+    int ns = bcf_hdr_nsamples(g->h);
+    for (;;) {
+        int r = hts_getline(g->fp, KS_SEP_LINE, &g->text_line);
+        if (r == -1) return 0;
+        if (r < -1) {
+            if (g->recno == 0) return fail(g, "cannot read \"%s\": truncated or corrupt", g->path);
+            return fail(g, "cannot read \"%s\" after %s:%lld (record %llu): truncated or corrupt", g->path, g->v.chrom,
+                        (long long)g->v.pos + 1, (unsigned long long)g->recno);
+        }
+        if (!g->text_line.l || g->text_line.s[0] == '#') continue;
+        g->recno++;
+        char *f[9], *p = g->text_line.s;
+        int nf = 0;
+        while (nf < 9 && p) {
+            f[nf++] = p;
+            if ((p = strchr(p, '\t'))) *p++ = 0;
+        }
+        if (nf < 8 || (ns > 0 && (nf < 9 || !p)))
+            return fail(g, "\"%s\" record %llu: %d columns, %d needed", g->path, (unsigned long long)g->recno,
+                        nf + (p != NULL), ns > 0 ? 9 + ns : 8);
+        char *end;
+        long long pos = strtoll(f[1], &end, 10);
+        if (*end || pos < 1)
+            return fail(g, "\"%s\" record %llu: position \"%s\" is not a number from 1", g->path,
+                        (unsigned long long)g->recno, f[1]);
+        if (!strcmp(f[4], ".")) continue;       // no ALT
+        // alleles: REF, then the ALTs split at commas
+        int na = 1;
+        for (const char *c = f[4]; *c; c++) na += *c == ',';
+        if (na + 1 > g->malleles) {
+            char **a = realloc(g->alleles, (na + 1) * sizeof *a);
+            if (!a) return fail(g, "out of memory");
+            g->alleles = a;
+            g->malleles = na + 1;
+        }
+        g->alleles[0] = f[3];
+        na = 1;
+        for (char *c = f[4];; ) {
+            g->alleles[na++] = c;
+            if (!(c = strchr(c, ','))) break;
+            *c++ = 0;
+        }
+        // GT's place in FORMAT (absent: every sample missing)
+        int k = -1;
+        if (nf == 9) {
+            int i = 0;
+            for (char *c = f[8]; c; i++) {
+                if (!strncmp(c, "GT", 2) && (c[2] == ':' || !c[2])) { k = i; break; }
+                if ((c = strchr(c, ':'))) c++;
+            }
+        }
+        // at least diploid; redone wider when a sample has more alleles
+        int per = g->per > 2 ? g->per : 2;
+        for (;;) {
+            size_t need = (size_t)ns * per;
+            if (need > (size_t)g->mgt) {
+                int32_t *gt = realloc(g->gt, need * sizeof *gt);
+                if (!gt) return fail(g, "out of memory");
+                g->gt = gt;
+                g->mgt = (int)need;
+            }
+            int wider = 0, s = 0;
+            const char *c = p;
+            for (; s < ns && c; s++) {
+                int32_t *gt = g->gt + (size_t)s * per;
+                int got = 0;
+                for (int i = 0; i < k && *c && *c != '\t'; c++) i += *c == ':';    // to GT
+                if (k >= 0 && *c != '\t' && *c) {
+                    for (;;) {
+                        int32_t a;
+                        if (*c == '.') {
+                            a = bcf_gt_missing;
+                            c++;
+                        } else if (*c >= '0' && *c <= '9') {
+                            long al = 0;
+                            while (*c >= '0' && *c <= '9') al = al * 10 + (*c++ - '0');
+                            if (al >= na)
+                                return fail(g, "\"%s\" record %llu (%s:%lld): sample %s has allele %ld of %d",
+                                            g->path, (unsigned long long)g->recno, f[0], pos, g->h->samples[s], al,
+                                            na);
+                            a = bcf_gt_unphased((int)al);
+                        } else {
+                            return fail(g, "\"%s\" record %llu (%s:%lld): sample %s: a genotype that is not alleles "
+                                        "and / or |", g->path, (unsigned long long)g->recno, f[0], pos,
+                                        g->h->samples[s]);
+                        }
+                        if (got < per) gt[got] = a;
+                        got++;
+                        if (*c != '/' && *c != '|') break;
+                        c++;
+                    }
+                }
+                if (got > per) wider = got > wider ? got : wider;
+                for (int i = got; i < per; i++) gt[i] = i == 0 ? bcf_gt_missing : bcf_int32_vector_end;
+                // to the next sample: usually right here, after a bare GT
+                while (*c && *c != '\t') c++;
+                c = *c ? c + 1 : NULL;
+            }
+            if (s < ns || c)
+                return fail(g, "\"%s\" record %llu (%s:%lld): %s sample columns, the header has %d", g->path,
+                            (unsigned long long)g->recno, f[0], pos, s < ns ? "fewer" : "more", ns);
+            if (!wider) break;
+            per = wider;
+        }
+        g->per = ns > 0 ? per : 0;
+        g->allele = g->alleles;
+        g->v.chrom = f[0];
+        g->v.pos = pos - 1;
+        g->v.id = f[2];
+        g->v.ref = f[3];
+        g->v.nalt = na - 1;
+        g->v.recno = g->recno;
+        g->ialt = 0;
+        return 1;
+    }
+}
+
 /* Read the next record that has an ALT; fetch its GT or dosages.
  * @return 1, 0 at the end, -1 */
 static int next_record(g5_geno_t *g)
 {
+    if (g->text) return next_text(g);
     for (;;) {
         int r = bcf_read(g->fp, g->h, g->rec);
         if (r == -1) return 0;
@@ -213,6 +352,7 @@ static int next_record(g5_geno_t *g)
             got = bcf_get_genotypes(g->h, rec, &g->gt, &g->mgt);
             g->per = got > 0 ? got / ns : 0;
         }
+        g->allele = rec->d.allele;
         g->v.chrom = chrom;
         g->v.pos = rec->pos;
         g->v.id = rec->d.id;
@@ -277,7 +417,7 @@ int g5_geno_next(g5_geno_t *g, const g5_gvar_t **out)
         }
         int a = ++g->ialt;
         v->ialt = a;
-        v->alt = g->rec->d.allele[a];
+        v->alt = g->allele[a];
         if (g5_gvcf_is_other(v->alt)) continue;     // a gVCF's <*>: no allele to test
         v->n = 0;
         v->ac = v->an = 0;
