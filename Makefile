@@ -61,7 +61,7 @@ MANPAGES = $(wildcard tools/man/*.1)
 # benchmarks need.  `make deps` installs the missing ones (as root) or prints
 # the apt-get line to run.
 DEB_PACKAGES = gcc make pkg-config perl libhts-dev zlib1g-dev libgsl-dev libopenblas-dev liblapacke-dev libssl-dev libcairo2-dev \
-               samtools bcftools tabix htslib-test bwa dwgsim multiqc picard-tools mosdepth plink2 time
+               samtools bcftools tabix htslib-test bwa dwgsim multiqc picard-tools mosdepth plink2 shapeit4-example time
 
 .PHONY: all check test demo bench asan install uninstall deps clean
 .DELETE_ON_ERROR:

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <htslib/bgzf.h>
 #include <htslib/kseq.h>
 #include <htslib/kstring.h>
 #include <htslib/vcf.h>
@@ -14,6 +15,21 @@
 #include "geno.h"
 #include "gvcf.h"
 
+/* One record being turned into variants, one ALT at a time: the reader
+ * has one, and so does each thread decoding lines apart. */
+struct g5_gdecoder {
+    const g5_geno_t *g;
+    int32_t *gt;            /* the record's GT or ... */
+    float *ds;              /* ... dosages, all samples */
+    int mgt, mds, per;      /* values per sample in them */
+    int ialt;               /* the ALT given last, from 1 */
+    char **allele;          /* the record's alleles, REF first */
+    char **alleles;         /* the text parser's allele pointers into the line */
+    int malleles;
+    g5_gvar_t v;
+    char why[512];
+};
+
 struct g5_geno {
     char *path;
     htsFile *fp;
@@ -21,18 +37,10 @@ struct g5_geno {
     bcf1_t *rec;
     char *dosage;           /* FORMAT field of dosages, or NULL: GT */
     int nsel, *sel;         /* the chosen samples, by file index */
-    int32_t *gt;            /* the record's GT or ... */
-    float *ds;              /* ... dosages, all samples */
-    int mgt, mds, per;      /* values per sample in them */
-    int ialt;               /* the ALT given last, from 1; 0: read a record */
-    char **allele;          /* the record's alleles, REF first */
-    /* VCF text with GT: read by the fast path below instead of vcf_parse */
-    int text;
+    int text;               /* VCF text with GT: parsed here (decode_text), not by vcf_parse */
     kstring_t text_line;
-    char **alleles;         /* the fast path's allele pointers into line */
-    int malleles;
+    g5_gdecoder_t d;        /* g5_geno_next's decoder */
     uint64_t recno;
-    g5_gvar_t v;
     /* PLINK 1 binary genotypes instead of a VCF */
     FILE *bed, *bim;
     int nfam;
@@ -56,8 +64,8 @@ void g5_geno_close(g5_geno_t *g)
     free(g->fam); free(g->row); free(g->line);
     if (g->h) bcf_hdr_destroy(g->h);
     if (g->fp) hts_close(g->fp);
-    free(g->path); free(g->dosage); free(g->sel); free(g->gt); free(g->ds); free(g->v.x);
-    free(g->text_line.s); free(g->alleles);
+    free(g->path); free(g->dosage); free(g->sel); free(g->d.gt); free(g->d.ds); free(g->d.v.x);
+    free(g->text_line.s); free(g->d.alleles);
     free(g);
 }
 
@@ -109,6 +117,7 @@ static int ends_with(const char *s, const char *suffix)
 g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char *why, size_t nwhy)
 {
     g5_geno_t *g = calloc(1, sizeof *g);
+    if (g) g->d.g = g;
     if (!g || !(g->path = strdup(path)) || (dosage && !(g->dosage = strdup(dosage))) || !(g->rec = bcf_init())) {
         g5_geno_close(g);
         g5_why(why, nwhy, "out of memory");
@@ -146,6 +155,13 @@ g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char 
     }
     if (dosage && bcf_hdr_id2type(g->h, BCF_HL_FMT, id) != BCF_HT_REAL) {
         g5_why(why, nwhy, "\"%s\": FORMAT/%s is not a Float, so not dosages", path, dosage);
+        goto fail;
+    }
+    // A file cut short -- at a block boundary, or anywhere once threads
+    // read ahead -- can read cleanly to a premature end; the missing
+    // end-of-file marker gives it away (2: cannot tell, e.g. a pipe)
+    if (hts_get_format(g->fp)->compression == bgzf && bgzf_check_EOF(g->fp->fp.bgzf) == 0) {
+        g5_why(why, nwhy, "cannot read \"%s\": truncated (the BGZF end-of-file marker is missing)", path);
         goto fail;
     }
     // threads only after the header (as alnio: htslib 1.16's threaded EOF check can hang)
@@ -188,12 +204,14 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
         }
     }
     free(g->sel);
-    free(g->v.x);
+    free(g->d.v.x);
     g->sel = sel;
     g->nsel = n;
-    g->v.x = x;
+    g->d.v.x = x;
     return 0;
 }
+
+#define dfail(d, ...) g5_why((d)->why, sizeof (d)->why, __VA_ARGS__)
 
 /* Hard calls from VCF text, parsed here rather than by htslib's
  * vcf_parse, which builds every field of the record: for a call set of
@@ -203,138 +221,153 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
  * sample whose GT (wherever it is in FORMAT) is alleles separated by / or |,
  * "." missing.  What is not used (QUAL, FILTER, INFO, other FORMAT fields)
  * is not checked.  The genotypes are stored as bcf_get_genotypes() gives
- * them, so the rest of the reader is shared.  @return 1, 0 at the end, -1 */
-static int next_text(g5_geno_t *g)
+ * them, so the rest of the decoder is shared.  The line is cut in place and
+ * the variants point into it.  @return 1, 0 for a record without ALT, -1 */
+static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
 {
+    const g5_geno_t *g = d->g;
     int ns = bcf_hdr_nsamples(g->h);
+    char *f[9], *p = line;
+    int nf = 0;
+    d->ialt = d->v.nalt = 0;
+    while (nf < 9 && p) {
+        f[nf++] = p;
+        if ((p = strchr(p, '\t'))) *p++ = 0;
+    }
+    if (nf < 8 || (ns > 0 && (nf < 9 || !p)))
+        return dfail(d, "\"%s\" record %llu: %d columns, %d needed", g->path, (unsigned long long)recno,
+                     nf + (p != NULL), ns > 0 ? 9 + ns : 8);
+    char *end;
+    long long pos = strtoll(f[1], &end, 10);
+    if (*end || pos < 1)
+        return dfail(d, "\"%s\" record %llu: position \"%s\" is not a number from 1", g->path,
+                     (unsigned long long)recno, f[1]);
+    if (!strcmp(f[4], ".")) return 0;
+    // alleles: REF, then the ALTs split at commas
+    int na = 1;
+    for (const char *c = f[4]; *c; c++) na += *c == ',';
+    if (na + 1 > d->malleles) {
+        char **a = realloc(d->alleles, (na + 1) * sizeof *a);
+        if (!a) return dfail(d, "out of memory");
+        d->alleles = a;
+        d->malleles = na + 1;
+    }
+    d->alleles[0] = f[3];
+    na = 1;
+    for (char *c = f[4];; ) {
+        d->alleles[na++] = c;
+        if (!(c = strchr(c, ','))) break;
+        *c++ = 0;
+    }
+    // GT's place in FORMAT (absent: every sample missing)
+    int k = -1;
+    if (nf == 9) {
+        int i = 0;
+        for (char *c = f[8]; c; i++) {
+            if (!strncmp(c, "GT", 2) && (c[2] == ':' || !c[2])) { k = i; break; }
+            if ((c = strchr(c, ':'))) c++;
+        }
+    }
+    // at least diploid; redone wider when a sample has more alleles
+    int per = d->per > 2 ? d->per : 2;
     for (;;) {
-        int r = hts_getline(g->fp, KS_SEP_LINE, &g->text_line);
+        size_t need = (size_t)ns * per;
+        if (need > (size_t)d->mgt) {
+            int32_t *gt = realloc(d->gt, need * sizeof *gt);
+            if (!gt) return dfail(d, "out of memory");
+            d->gt = gt;
+            d->mgt = (int)need;
+        }
+        int wider = 0, s = 0;
+        const char *c = p;
+        for (; s < ns && c; s++) {
+            int32_t *gt = d->gt + (size_t)s * per;
+            int got = 0;
+            for (int i = 0; i < k && *c && *c != '\t'; c++) i += *c == ':';    // to GT
+            if (k >= 0 && *c != '\t' && *c) {
+                for (;;) {
+                    int32_t a;
+                    if (*c == '.') {
+                        a = bcf_gt_missing;
+                        c++;
+                    } else if (*c >= '0' && *c <= '9') {
+                        long al = 0;
+                        while (*c >= '0' && *c <= '9') al = al * 10 + (*c++ - '0');
+                        if (al >= na)
+                            return dfail(d, "\"%s\" record %llu (%s:%lld): sample %s has allele %ld of %d", g->path,
+                                         (unsigned long long)recno, f[0], pos, g->h->samples[s], al, na);
+                        a = bcf_gt_unphased((int)al);
+                    } else {
+                        return dfail(d, "\"%s\" record %llu (%s:%lld): sample %s: a genotype that is not alleles "
+                                     "and / or |", g->path, (unsigned long long)recno, f[0], pos, g->h->samples[s]);
+                    }
+                    if (got < per) gt[got] = a;
+                    got++;
+                    if (*c != '/' && *c != '|') break;
+                    c++;
+                }
+            }
+            if (got > per) wider = got > wider ? got : wider;
+            for (int i = got; i < per; i++) gt[i] = i == 0 ? bcf_gt_missing : bcf_int32_vector_end;
+            // to the next sample: usually right here, after a bare GT
+            while (*c && *c != '\t') c++;
+            c = *c ? c + 1 : NULL;
+        }
+        if (s < ns || c)
+            return dfail(d, "\"%s\" record %llu (%s:%lld): %s sample columns, the header has %d", g->path,
+                         (unsigned long long)recno, f[0], pos, s < ns ? "fewer" : "more", ns);
+        if (!wider) break;
+        per = wider;
+    }
+    d->per = ns > 0 ? per : 0;
+    d->allele = d->alleles;
+    d->v.chrom = f[0];
+    d->v.pos = pos - 1;
+    d->v.id = f[2];
+    d->v.ref = f[3];
+    d->v.nalt = na - 1;
+    d->v.recno = recno;
+    return 1;
+}
+
+/* The next line of VCF text that is not a header line.  @return 1, 0 at the end, -1 */
+static int next_line(g5_geno_t *g, kstring_t *line, uint64_t *recno)
+{
+    for (;;) {
+        int r = hts_getline(g->fp, KS_SEP_LINE, line);
         if (r == -1) return 0;
         if (r < -1) {
             if (g->recno == 0) return fail(g, "cannot read \"%s\": truncated or corrupt", g->path);
-            return fail(g, "cannot read \"%s\" after %s:%lld (record %llu): truncated or corrupt", g->path, g->v.chrom,
-                        (long long)g->v.pos + 1, (unsigned long long)g->recno);
+            return fail(g, "cannot read \"%s\" after record %llu: truncated or corrupt", g->path,
+                        (unsigned long long)g->recno);
         }
-        if (!g->text_line.l || g->text_line.s[0] == '#') continue;
-        g->recno++;
-        char *f[9], *p = g->text_line.s;
-        int nf = 0;
-        while (nf < 9 && p) {
-            f[nf++] = p;
-            if ((p = strchr(p, '\t'))) *p++ = 0;
-        }
-        if (nf < 8 || (ns > 0 && (nf < 9 || !p)))
-            return fail(g, "\"%s\" record %llu: %d columns, %d needed", g->path, (unsigned long long)g->recno,
-                        nf + (p != NULL), ns > 0 ? 9 + ns : 8);
-        char *end;
-        long long pos = strtoll(f[1], &end, 10);
-        if (*end || pos < 1)
-            return fail(g, "\"%s\" record %llu: position \"%s\" is not a number from 1", g->path,
-                        (unsigned long long)g->recno, f[1]);
-        if (!strcmp(f[4], ".")) continue;       // no ALT
-        // alleles: REF, then the ALTs split at commas
-        int na = 1;
-        for (const char *c = f[4]; *c; c++) na += *c == ',';
-        if (na + 1 > g->malleles) {
-            char **a = realloc(g->alleles, (na + 1) * sizeof *a);
-            if (!a) return fail(g, "out of memory");
-            g->alleles = a;
-            g->malleles = na + 1;
-        }
-        g->alleles[0] = f[3];
-        na = 1;
-        for (char *c = f[4];; ) {
-            g->alleles[na++] = c;
-            if (!(c = strchr(c, ','))) break;
-            *c++ = 0;
-        }
-        // GT's place in FORMAT (absent: every sample missing)
-        int k = -1;
-        if (nf == 9) {
-            int i = 0;
-            for (char *c = f[8]; c; i++) {
-                if (!strncmp(c, "GT", 2) && (c[2] == ':' || !c[2])) { k = i; break; }
-                if ((c = strchr(c, ':'))) c++;
-            }
-        }
-        // at least diploid; redone wider when a sample has more alleles
-        int per = g->per > 2 ? g->per : 2;
-        for (;;) {
-            size_t need = (size_t)ns * per;
-            if (need > (size_t)g->mgt) {
-                int32_t *gt = realloc(g->gt, need * sizeof *gt);
-                if (!gt) return fail(g, "out of memory");
-                g->gt = gt;
-                g->mgt = (int)need;
-            }
-            int wider = 0, s = 0;
-            const char *c = p;
-            for (; s < ns && c; s++) {
-                int32_t *gt = g->gt + (size_t)s * per;
-                int got = 0;
-                for (int i = 0; i < k && *c && *c != '\t'; c++) i += *c == ':';    // to GT
-                if (k >= 0 && *c != '\t' && *c) {
-                    for (;;) {
-                        int32_t a;
-                        if (*c == '.') {
-                            a = bcf_gt_missing;
-                            c++;
-                        } else if (*c >= '0' && *c <= '9') {
-                            long al = 0;
-                            while (*c >= '0' && *c <= '9') al = al * 10 + (*c++ - '0');
-                            if (al >= na)
-                                return fail(g, "\"%s\" record %llu (%s:%lld): sample %s has allele %ld of %d",
-                                            g->path, (unsigned long long)g->recno, f[0], pos, g->h->samples[s], al,
-                                            na);
-                            a = bcf_gt_unphased((int)al);
-                        } else {
-                            return fail(g, "\"%s\" record %llu (%s:%lld): sample %s: a genotype that is not alleles "
-                                        "and / or |", g->path, (unsigned long long)g->recno, f[0], pos,
-                                        g->h->samples[s]);
-                        }
-                        if (got < per) gt[got] = a;
-                        got++;
-                        if (*c != '/' && *c != '|') break;
-                        c++;
-                    }
-                }
-                if (got > per) wider = got > wider ? got : wider;
-                for (int i = got; i < per; i++) gt[i] = i == 0 ? bcf_gt_missing : bcf_int32_vector_end;
-                // to the next sample: usually right here, after a bare GT
-                while (*c && *c != '\t') c++;
-                c = *c ? c + 1 : NULL;
-            }
-            if (s < ns || c)
-                return fail(g, "\"%s\" record %llu (%s:%lld): %s sample columns, the header has %d", g->path,
-                            (unsigned long long)g->recno, f[0], pos, s < ns ? "fewer" : "more", ns);
-            if (!wider) break;
-            per = wider;
-        }
-        g->per = ns > 0 ? per : 0;
-        g->allele = g->alleles;
-        g->v.chrom = f[0];
-        g->v.pos = pos - 1;
-        g->v.id = f[2];
-        g->v.ref = f[3];
-        g->v.nalt = na - 1;
-        g->v.recno = g->recno;
-        g->ialt = 0;
+        if (!line->l || line->s[0] == '#') continue;
+        *recno = ++g->recno;
         return 1;
     }
 }
 
-/* Read the next record that has an ALT; fetch its GT or dosages.
+/* Read the next record that has an ALT into the reader's decoder.
  * @return 1, 0 at the end, -1 */
 static int next_record(g5_geno_t *g)
 {
-    if (g->text) return next_text(g);
+    g5_gdecoder_t *d = &g->d;
+    if (g->text) {
+        for (;;) {
+            uint64_t recno;
+            int r = next_line(g, &g->text_line, &recno);
+            if (r <= 0) return r;
+            if ((r = decode_text(d, g->text_line.s, recno)) < 0) return fail(g, "%s", d->why);
+            if (r > 0) return 1;
+        }
+    }
     for (;;) {
         int r = bcf_read(g->fp, g->h, g->rec);
         if (r == -1) return 0;
         if (r < -1 || g->rec->errcode) {
             if (g->recno == 0) return fail(g, "cannot read \"%s\": truncated or corrupt", g->path);
-            return fail(g, "cannot read \"%s\" after %s:%lld (record %llu): truncated or corrupt", g->path, g->v.chrom,
-                        (long long)g->v.pos + 1, (unsigned long long)g->recno);
+            return fail(g, "cannot read \"%s\" after %s:%lld (record %llu): truncated or corrupt", g->path, d->v.chrom,
+                        (long long)d->v.pos + 1, (unsigned long long)g->recno);
         }
         g->recno++;
         bcf1_t *rec = g->rec;
@@ -343,25 +376,77 @@ static int next_record(g5_geno_t *g)
         int ns = bcf_hdr_nsamples(g->h), got;
         const char *chrom = bcf_seqname_safe(g->h, rec);
         if (g->dosage) {
-            got = bcf_get_format_float(g->h, rec, g->dosage, &g->ds, &g->mds);
-            g->per = got > 0 ? got / ns : 0;
-            if (got > 0 && g->per != rec->n_allele - 1)
+            got = bcf_get_format_float(g->h, rec, g->dosage, &d->ds, &d->mds);
+            d->per = got > 0 ? got / ns : 0;
+            if (got > 0 && d->per != rec->n_allele - 1)
                 return fail(g, "\"%s\" %s:%lld: %d %s values per sample for %d ALTs", g->path, chrom,
-                            (long long)rec->pos + 1, g->per, g->dosage, rec->n_allele - 1);
+                            (long long)rec->pos + 1, d->per, g->dosage, rec->n_allele - 1);
         } else {
-            got = bcf_get_genotypes(g->h, rec, &g->gt, &g->mgt);
-            g->per = got > 0 ? got / ns : 0;
+            got = bcf_get_genotypes(g->h, rec, &d->gt, &d->mgt);
+            d->per = got > 0 ? got / ns : 0;
         }
-        g->allele = rec->d.allele;
-        g->v.chrom = chrom;
-        g->v.pos = rec->pos;
-        g->v.id = rec->d.id;
-        g->v.ref = rec->d.allele[0];
-        g->v.nalt = rec->n_allele - 1;
-        g->v.recno = g->recno;
-        g->ialt = 0;
+        d->allele = rec->d.allele;
+        d->v.chrom = chrom;
+        d->v.pos = rec->pos;
+        d->v.id = rec->d.id;
+        d->v.ref = rec->d.allele[0];
+        d->v.nalt = rec->n_allele - 1;
+        d->v.recno = g->recno;
+        d->ialt = 0;
         return 1;
     }
+}
+
+/* The decoded record's next ALT as a variant.  @return 1, or 0 when its ALTs are done */
+static int decoder_next(g5_gdecoder_t *d, const g5_gvar_t **out)
+{
+    const g5_geno_t *g = d->g;
+    g5_gvar_t *v = &d->v;
+    while (d->ialt < v->nalt) {
+        int a = ++d->ialt;
+        v->ialt = a;
+        v->alt = d->allele[a];
+        if (g5_gvcf_is_other(v->alt)) continue;     // a gVCF's <*>: no allele to test
+        v->n = 0;
+        v->ac = v->an = 0;
+        v->hom_ref = v->het = v->hom_alt = 0;
+        for (int j = 0; j < g->nsel; j++) {
+            int s = g->sel[j];
+            double x = NAN;
+            if (g->dosage && d->per > 0) {
+                float ds = d->ds[(size_t)s * d->per + a - 1];
+                if (!bcf_float_is_missing(ds) && !bcf_float_is_vector_end(ds)) {
+                    x = ds;
+                    v->an += 2;
+                }
+            } else if (!g->dosage && d->per > 0) {
+                const int32_t *gt = d->gt + (size_t)s * d->per;
+                int ploidy = 0, copies = 0, missing = 0;
+                for (int k = 0; k < d->per && gt[k] != bcf_int32_vector_end; k++) {
+                    ploidy++;
+                    if (bcf_gt_is_missing(gt[k])) missing = 1;
+                    else copies += bcf_gt_allele(gt[k]) == a;
+                }
+                if (ploidy && !missing) {
+                    x = copies;
+                    v->an += ploidy;
+                    if (ploidy == 2) {
+                        if (copies == 0) v->hom_ref++;
+                        else if (copies == 1) v->het++;
+                        else v->hom_alt++;
+                    }
+                }
+            }
+            v->x[j] = x;
+            if (!isnan(x)) {
+                v->n++;
+                v->ac += x;
+            }
+        }
+        *out = v;
+        return 1;
+    }
+    return 0;
 }
 
 /* The next variant of a .bed: A1 (the .bim's fifth column, ALT when plink2
@@ -370,7 +455,7 @@ static int next_record(g5_geno_t *g)
  * 01 missing.  @return 1, 0 at the end, -1 */
 static int next_bed(g5_geno_t *g, const g5_gvar_t **out)
 {
-    g5_gvar_t *v = &g->v;
+    g5_gvar_t *v = &g->d.v;
     ssize_t len = getline(&g->line, &g->mline, g->bim);
     if (len < 0) return 0;
     g->recno++;
@@ -409,53 +494,49 @@ static int next_bed(g5_geno_t *g, const g5_gvar_t **out)
 int g5_geno_next(g5_geno_t *g, const g5_gvar_t **out)
 {
     if (g->bed) return next_bed(g, out);
-    g5_gvar_t *v = &g->v;
     for (;;) {
-        if (g->ialt == 0 || g->ialt >= v->nalt) {
-            int r = next_record(g);
-            if (r <= 0) return r;
-        }
-        int a = ++g->ialt;
-        v->ialt = a;
-        v->alt = g->allele[a];
-        if (g5_gvcf_is_other(v->alt)) continue;     // a gVCF's <*>: no allele to test
-        v->n = 0;
-        v->ac = v->an = 0;
-        v->hom_ref = v->het = v->hom_alt = 0;
-        for (int j = 0; j < g->nsel; j++) {
-            int s = g->sel[j];
-            double x = NAN;
-            if (g->dosage && g->per > 0) {
-                float d = g->ds[(size_t)s * g->per + a - 1];
-                if (!bcf_float_is_missing(d) && !bcf_float_is_vector_end(d)) {
-                    x = d;
-                    v->an += 2;
-                }
-            } else if (!g->dosage && g->per > 0) {
-                const int32_t *gt = g->gt + (size_t)s * g->per;
-                int ploidy = 0, copies = 0, missing = 0;
-                for (int k = 0; k < g->per && gt[k] != bcf_int32_vector_end; k++) {
-                    ploidy++;
-                    if (bcf_gt_is_missing(gt[k])) missing = 1;
-                    else copies += bcf_gt_allele(gt[k]) == a;
-                }
-                if (ploidy && !missing) {
-                    x = copies;
-                    v->an += ploidy;
-                    if (ploidy == 2) {
-                        if (copies == 0) v->hom_ref++;
-                        else if (copies == 1) v->het++;
-                        else v->hom_alt++;
-                    }
-                }
-            }
-            v->x[j] = x;
-            if (!isnan(x)) {
-                v->n++;
-                v->ac += x;
-            }
-        }
-        *out = v;
-        return 1;
+        if (decoder_next(&g->d, out)) return 1;
+        int r = next_record(g);
+        if (r <= 0) return r;
     }
+}
+
+/* --- decoding apart --------------------------------------------------- */
+
+int g5_geno_lines(const g5_geno_t *g) { return g->text; }
+
+int g5_geno_next_line(g5_geno_t *g, kstring_t *line, uint64_t *recno)
+{
+    return g->text ? next_line(g, line, recno) : fail(g, "\"%s\" is not VCF text read for GT", g->path);
+}
+
+g5_gdecoder_t *g5_gdecoder_init(const g5_geno_t *g)
+{
+    g5_gdecoder_t *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->g = g;
+    if (!(d->v.x = malloc((g->nsel + 1) * sizeof *d->v.x))) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+int g5_gdecoder_line(g5_gdecoder_t *d, char *line, uint64_t recno)
+{
+    return decode_text(d, line, recno);
+}
+
+int g5_gdecoder_next(g5_gdecoder_t *d, const g5_gvar_t **v)
+{
+    return decoder_next(d, v);
+}
+
+const char *g5_gdecoder_why(const g5_gdecoder_t *d) { return d->why; }
+
+void g5_gdecoder_free(g5_gdecoder_t *d)
+{
+    if (!d) return;
+    free(d->gt); free(d->ds); free(d->alleles); free(d->v.x);
+    free(d);
 }

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include <htslib/hts.h>
+#include <htslib/kstring.h>
 
 /** One ALT allele of one record, over the selected samples. */
 typedef struct g5_gvar {
@@ -88,5 +89,47 @@ const char *g5_geno_why(const g5_geno_t *g);
 
 /** Close (NULL is a no-op). */
 void g5_geno_close(g5_geno_t *g);
+
+/*
+ * Decoding apart from reading, on worker threads.  For VCF text read for
+ * GT, parsing the samples' columns is most of the work and the main
+ * thread would be the bottleneck: it can instead take each record's line
+ * undecoded (g5_geno_next_line, which only finds the line's end) and hand
+ * it to a thread that decodes it with its own decoder.  The variants are
+ * the same as g5_geno_next gives.  Other inputs (BCF, dosages, .bed) are
+ * read with g5_geno_next.
+ */
+
+/** Nonzero when the input is read as lines to decode apart. */
+int g5_geno_lines(const g5_geno_t *g);
+
+/**
+ * The next record's line (header lines skipped), undecoded.
+ * @param line   receives the line
+ * @param recno  receives its record number, from 1
+ * @return 1, 0 at the end, -1 on a read error (see g5_geno_why)
+ */
+int g5_geno_next_line(g5_geno_t *g, kstring_t *line, uint64_t *recno);
+
+typedef struct g5_gdecoder g5_gdecoder_t;
+
+/** A decoder for the reader's samples (choose them first), or NULL. */
+g5_gdecoder_t *g5_gdecoder_init(const g5_geno_t *g);
+
+/**
+ * Decode a line; its variants then come from g5_gdecoder_next.  The line
+ * is cut in place and the variants point into it.
+ * @return 1; 0 for a record without ALT; -1 on bad input (g5_gdecoder_why)
+ */
+int g5_gdecoder_line(g5_gdecoder_t *d, char *line, uint64_t recno);
+
+/** The line's next variant.  @return 1, or 0 when its ALTs are done */
+int g5_gdecoder_next(g5_gdecoder_t *d, const g5_gvar_t **v);
+
+/** Why the last line failed. */
+const char *g5_gdecoder_why(const g5_gdecoder_t *d);
+
+/** Free (NULL is a no-op). */
+void g5_gdecoder_free(g5_gdecoder_t *d);
 
 #endif

@@ -275,18 +275,21 @@ static int up(const void *a, const void *b) { return -down(a, b); }
 
 double g5_plot_lambda(const double *p, size_t n)
 {
-    double *chi = malloc((n + 1) * sizeof *chi);
+    // the chi-square quantile falls as p rises, so the median chi-square is
+    // the quantile of the median p: sort the p-values, invert one or two
+    double *q = malloc((n + 1) * sizeof *q);
     size_t m = 0;
-    if (!chi) return NAN;
+    if (!q) return NAN;
     for (size_t i = 0; i < n; i++)
-        if (p[i] > 0 && p[i] <= 1) chi[m++] = gsl_cdf_chisq_Qinv(p[i], 1);
+        if (p[i] > 0 && p[i] <= 1) q[m++] = p[i];
     double lambda = NAN;
     if (m) {
-        qsort(chi, m, sizeof *chi, up);
-        double med = m % 2 ? chi[m / 2] : (chi[m / 2 - 1] + chi[m / 2]) / 2;
+        qsort(q, m, sizeof *q, up);
+        double med = m % 2 ? gsl_cdf_chisq_Qinv(q[m / 2], 1)
+                           : (gsl_cdf_chisq_Qinv(q[m / 2 - 1], 1) + gsl_cdf_chisq_Qinv(q[m / 2], 1)) / 2;
         lambda = med / gsl_cdf_chisq_Qinv(0.5, 1);
     }
-    free(chi);
+    free(q);
     return lambda;
 }
 

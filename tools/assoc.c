@@ -1072,6 +1072,30 @@ static int enough_files(int ntraits)
     return setrlimit(RLIMIT_NOFILE, &rl) < 0 ? (g5_err_errno(TOOL, "cannot raise the open file limit"), -1) : 0;
 }
 
+/* A run that tested nothing is a failure (a VCF whose records carry no GT,
+ * filters that leave nothing): say why rather than write empty files. */
+static int nothing_tested(const run_t *R)
+{
+    long long by[NSTATUS] = { 0 };
+    for (int t = 0; t < R->ntraits; t++)
+        for (int s = 0; s < NSTATUS; s++) by[s] += R->traits[t].count[s];
+    if (by[ST_OK]) return 0;
+    if (!R->used) {
+        g5_err(TOOL, "\"%s\": no variant to test (%lld read; none on chromosomes 1-22, X, Y, MT with alleles A, C, "
+               "G, T)", R->a->in, R->nread);
+        return 1;
+    }
+    int most = 1;
+    for (int s = 2; s < NSTATUS; s++) if (by[s] > by[most]) most = s;
+    static const char *const why[NSTATUS] = {
+        "", "too few samples with a genotype (no GT in the records?)", "one allele only", "--maf", "--mac", "--hwe",
+        "too few cases or controls with a genotype", "the dosages are a combination of the covariates",
+        "the logistic fit failed"
+    };
+    g5_err(TOOL, "\"%s\": no variant could be tested for any trait; most were left out for %s", R->a->in, why[most]);
+    return 1;
+}
+
 static int write_log(FILE *fp, void *ctx)
 {
     kstring_t *log = ctx;
@@ -1233,6 +1257,7 @@ int main_assoc(int argc, char *argv[])
     }
 
     if (scan(&R, g, &pool) < 0) goto done;
+    if (nothing_tested(&R)) goto done;
     ksprintf(&log, "variants: %lld read, %lld tested; left out: %lld on contigs other than 1-22, X, Y, MT, %lld with "
              "alleles other than A, C, G, T\n", R.nread, R.used, R.off_contig, R.bad_allele);
     for (int t = 0; t < R.ntraits; t++)

@@ -20,9 +20,9 @@ SHELL       := /bin/bash
 .SUFFIXES:
 PAIRS_SORT ?= 2000000
 
-.PHONY: all stats sort bam pairs coverage covbam call callbam joint gvcfs
+.PHONY: all stats sort bam pairs coverage covbam call callbam joint gvcfs assoc assocdata
 
-all: stats sort coverage call joint
+all: stats sort coverage call joint assoc
 
 bam: $(WORK)/bench.bam
 pairs: $(WORK)/pairs.bam
@@ -90,3 +90,30 @@ $(GVCF_LISTS):
 joint: $(GVCF_LISTS) $(CALL_BAMS)
 	REPEATS=$(REPEATS) NS='$(NS)' MEM=$(MEM) \
 	    $(BENCH)/joint-bench.sh $(G5) $(WORK)/gen-gvcfs/ref.fa $(WORK) $(WORK)
+
+# Association: NSAMPLES samples, each two mosaics of the 600 haplotypes of
+# Debian's shapeit4 example panel, at NVARIANTS variants (the panel's 24,990
+# tiled over chromosomes 1..22), 100 quantitative traits, 5 covariates.
+# gen-assoc.sh does nothing when the data is there with these sizes, and
+# makes it again when they change.  plot-bench (plot-bench.c, linked
+# against libseq.a with the libraries the top Makefile links g5 with)
+# times libseq's Manhattan and QQ plots of a million points.
+NSAMPLES  ?= 2000
+NVARIANTS ?= 500000
+CC        ?= cc
+TOP       := $(abspath $(BENCH)/../..)
+LIBSEQ    ?= $(TOP)/libseq.a
+PLOT_CFLAGS := $(shell pkg-config --cflags cairo fontconfig 2>/dev/null)
+PLOT_LIBS   := $(shell pkg-config --libs htslib 2>/dev/null || echo -lhts) \
+               $(shell pkg-config --libs lapacke openblas 2>/dev/null || echo -llapacke -lopenblas) -lgsl -lcrypto \
+               $(shell pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig) -lz -lm -lpthread
+
+assocdata:
+	$(BENCH)/gen-assoc.sh $(WORK) $(NSAMPLES) $(NVARIANTS)
+
+$(WORK)/plot-bench: $(BENCH)/plot-bench.c $(LIBSEQ) $(TOP)/libseq/plot.h
+	@mkdir -p $(WORK)
+	$(CC) -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I$(TOP)/libseq $(PLOT_CFLAGS) -o $@ $< $(LIBSEQ) $(PLOT_LIBS)
+
+assoc: assocdata $(WORK)/plot-bench
+	REPEATS=$(REPEATS) $(BENCH)/assoc-bench.sh $(G5) $(WORK) $(WORK)
