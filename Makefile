@@ -25,10 +25,10 @@ HTS_CFLAGS := $(shell pkg-config --cflags htslib 2>/dev/null)
 HTS_LIBS   := $(shell pkg-config --libs htslib 2>/dev/null || echo -lhts)
 # Numerics: GSL for distributions, OpenBLAS (CBLAS) and LAPACKE for the
 # matrix work (GSL takes OpenBLAS's CBLAS, not its own reference one); and
-# OpenSSL's libcrypto for checksums; cairo for plots.
-NUM_CFLAGS := $(shell pkg-config --cflags openblas lapacke cairo fontconfig 2>/dev/null)
+# OpenSSL's libcrypto for checksums; cairo for plots, libpng to write them fast.
+NUM_CFLAGS := $(shell pkg-config --cflags openblas lapacke cairo fontconfig libpng 2>/dev/null)
 NUM_LIBS   := $(shell pkg-config --libs lapacke openblas 2>/dev/null || echo -llapacke -lopenblas) -lgsl -lcrypto \
-              $(shell pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig)
+              $(shell pkg-config --libs cairo fontconfig libpng 2>/dev/null || echo -lcairo -lfontconfig -lpng16)
 LIBS     = $(HTS_LIBS) $(NUM_LIBS) -lz -lm -lpthread
 
 ifeq ($(SANITIZE),1)
@@ -60,7 +60,7 @@ MANPAGES = $(wildcard tools/man/*.1)
 # The one list of Debian packages that building, testing, the demo and the
 # benchmarks need.  `make deps` installs the missing ones (as root) or prints
 # the apt-get line to run.
-DEB_PACKAGES = gcc make pkg-config perl libhts-dev zlib1g-dev libgsl-dev libopenblas-dev liblapacke-dev libssl-dev libcairo2-dev \
+DEB_PACKAGES = gcc make pkg-config perl libhts-dev zlib1g-dev libgsl-dev libopenblas-dev liblapacke-dev libssl-dev libcairo2-dev libpng-dev \
                samtools bcftools tabix htslib-test bwa dwgsim multiqc picard-tools mosdepth plink2 shapeit4-example time
 
 .PHONY: all check test demo bench asan install uninstall deps clean

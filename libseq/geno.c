@@ -23,6 +23,7 @@ struct g5_gdecoder {
     float *ds;              /* ... dosages, all samples */
     int mgt, mds, per;      /* values per sample in them */
     int ialt;               /* the ALT given last, from 1 */
+    int direct;             /* biallelic text record: v's dosages filled by decode_text */
     char **allele;          /* the record's alleles, REF first */
     char **alleles;         /* the text parser's allele pointers into the line */
     int malleles;
@@ -37,6 +38,8 @@ struct g5_geno {
     bcf1_t *rec;
     char *dosage;           /* FORMAT field of dosages, or NULL: GT */
     int nsel, *sel;         /* the chosen samples, by file index */
+    int *slot;              /* per file sample: its place among the chosen, or -1 */
+    int unique;             /* no sample chosen twice */
     int text;               /* VCF text with GT: parsed here (decode_text), not by vcf_parse */
     kstring_t text_line;
     g5_gdecoder_t d;        /* g5_geno_next's decoder */
@@ -64,7 +67,7 @@ void g5_geno_close(g5_geno_t *g)
     free(g->fam); free(g->row); free(g->line);
     if (g->h) bcf_hdr_destroy(g->h);
     if (g->fp) hts_close(g->fp);
-    free(g->path); free(g->dosage); free(g->sel); free(g->d.gt); free(g->d.ds); free(g->d.v.x);
+    free(g->path); free(g->dosage); free(g->sel); free(g->slot); free(g->d.gt); free(g->d.ds); free(g->d.v.x);
     free(g->text_line.s); free(g->d.alleles);
     free(g);
 }
@@ -188,24 +191,32 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
 {
     int all = n < 0, ns = g5_geno_nsamples(g);
     if (all) n = ns;
-    int *sel = malloc((n + 1) * sizeof *sel);
+    int *sel = malloc((n + 1) * sizeof *sel), *slot = malloc((ns + 1) * sizeof *slot);
     double *x = malloc((n + 1) * sizeof *x);
-    if (!sel || !x) {
+    if (!sel || !x || !slot) {
         free(sel);
+        free(slot);
         free(x);
         return -1;
     }
+    for (int i = 0; i < ns; i++) slot[i] = -1;
+    g->unique = 1;
     for (int j = 0; j < n; j++) {
         sel[j] = all ? j : idx[j];
         if (sel[j] < 0 || sel[j] >= ns) {
             free(sel);
+            free(slot);
             free(x);
             return -1;
         }
+        if (slot[sel[j]] >= 0) g->unique = 0;
+        slot[sel[j]] = j;
     }
     free(g->sel);
+    free(g->slot);
     free(g->d.v.x);
     g->sel = sel;
+    g->slot = slot;
     g->nsel = n;
     g->d.v.x = x;
     return 0;
@@ -268,9 +279,16 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
             if ((c = strchr(c, ':'))) c++;
         }
     }
+    // a biallelic record's dosages are made here, sample by sample, while
+    // its genotype is at hand: the common case, and no second pass
+    d->direct = na == 2 && g->unique;
+    g5_gvar_t *v = &d->v;
     // at least diploid; redone wider when a sample has more alleles
     int per = d->per > 2 ? d->per : 2;
     for (;;) {
+        v->n = 0;
+        v->ac = v->an = 0;
+        v->hom_ref = v->het = v->hom_alt = 0;
         size_t need = (size_t)ns * per;
         if (need > (size_t)d->mgt) {
             int32_t *gt = realloc(d->gt, need * sizeof *gt);
@@ -283,6 +301,25 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
         for (; s < ns && c; s++) {
             int32_t *gt = d->gt + (size_t)s * per;
             int got = 0;
+            // the usual sample of a biallelic record: GT first, "0|1" and no more
+            if (d->direct && k == 0 && c[0] >= '0' && c[0] <= '1' && (c[1] == '|' || c[1] == '/') && c[2] >= '0'
+                && c[2] <= '1' && (c[3] == '\t' || !c[3])) {
+                int copies = (c[0] == '1') + (c[2] == '1'), j = g->slot[s];
+                gt[0] = bcf_gt_unphased(c[0] - '0');
+                gt[1] = bcf_gt_unphased(c[2] - '0');
+                for (int i = 2; i < per; i++) gt[i] = bcf_int32_vector_end;
+                if (j >= 0) {
+                    v->x[j] = copies;
+                    v->n++;
+                    v->ac += copies;
+                    v->an += 2;
+                    if (copies == 0) v->hom_ref++;
+                    else if (copies == 1) v->het++;
+                    else v->hom_alt++;
+                }
+                c = c[3] ? c + 4 : NULL;
+                continue;
+            }
             for (int i = 0; i < k && *c && *c != '\t'; c++) i += *c == ':';    // to GT
             if (k >= 0 && *c != '\t' && *c) {
                 for (;;) {
@@ -309,6 +346,27 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
             }
             if (got > per) wider = got > wider ? got : wider;
             for (int i = got; i < per; i++) gt[i] = i == 0 ? bcf_gt_missing : bcf_int32_vector_end;
+            int j = d->direct && got <= per ? g->slot[s] : -1;
+            if (j >= 0) {
+                int copies = 0, missing = got == 0;
+                for (int i = 0; i < got; i++) {
+                    missing |= bcf_gt_is_missing(gt[i]);
+                    copies += bcf_gt_allele(gt[i]) == 1;
+                }
+                if (missing) {
+                    v->x[j] = NAN;
+                } else {
+                    v->x[j] = copies;
+                    v->n++;
+                    v->ac += copies;
+                    v->an += got;
+                    if (got == 2) {
+                        if (copies == 0) v->hom_ref++;
+                        else if (copies == 1) v->het++;
+                        else v->hom_alt++;
+                    }
+                }
+            }
             // to the next sample: usually right here, after a bare GT
             while (*c && *c != '\t') c++;
             c = *c ? c + 1 : NULL;
@@ -386,6 +444,7 @@ static int next_record(g5_geno_t *g)
             d->per = got > 0 ? got / ns : 0;
         }
         d->allele = rec->d.allele;
+        d->direct = 0;
         d->v.chrom = chrom;
         d->v.pos = rec->pos;
         d->v.id = rec->d.id;
@@ -407,6 +466,10 @@ static int decoder_next(g5_gdecoder_t *d, const g5_gvar_t **out)
         v->ialt = a;
         v->alt = d->allele[a];
         if (g5_gvcf_is_other(v->alt)) continue;     // a gVCF's <*>: no allele to test
+        if (d->direct) {
+            *out = v;
+            return 1;
+        }
         v->n = 0;
         v->ac = v->an = 0;
         v->hom_ref = v->het = v->hom_alt = 0;

@@ -11,6 +11,7 @@
 #include <cairo-svg.h>
 #include <fontconfig/fontconfig.h>
 #include <gsl/gsl_cdf.h>
+#include <png.h>
 
 #include "cli.h"
 #include "out.h"
@@ -30,37 +31,147 @@ typedef struct frame {
     double ymax;            /* -log10 p at the top */
 } frame_t;
 
-/* Which pixels already hold a point of a colour: two bitmaps. */
-typedef struct taken {
-    int w, h;
-    uint8_t *bits[2];
-} taken_t;
+/* The points, drawn as 2x2 squares straight into a transparent layer the
+ * size of the page, then laid on it in one paint: a million points cost a
+ * pass over them, not a million paths for cairo to fill, and an SVG holds
+ * one embedded image of them instead of an element per point.  A point on
+ * pixels already drawn simply draws them again. */
+typedef struct layer {
+    cairo_surface_t *s;
+    uint32_t *px;
+    int stride, w, h;       /* stride in pixels */
+} layer_t;
 
-static int taken_init(taken_t *t, int w, int h)
+static int layer_init(layer_t *l, const frame_t *f)
 {
-    t->w = w;
-    t->h = h;
-    size_t n = ((size_t)w * h + 7) / 8;
-    t->bits[0] = calloc(n, 1);
-    t->bits[1] = calloc(n, 1);
-    return t->bits[0] && t->bits[1] ? 0 : -1;
+    l->w = (int)f->w;
+    l->h = (int)f->h;
+    l->s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, l->w, l->h);
+    if (cairo_surface_status(l->s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(l->s);
+        return -1;
+    }
+    cairo_surface_flush(l->s);
+    l->px = (uint32_t *)cairo_image_surface_get_data(l->s);
+    l->stride = cairo_image_surface_get_stride(l->s) / 4;
+    return 0;
 }
 
-static void taken_free(taken_t *t)
+/* Opaque ARGB of a colour. */
+static uint32_t argb(double r, double g, double b)
 {
-    free(t->bits[0]);
-    free(t->bits[1]);
+    return 0xff000000u | (uint32_t)lround(r * 255) << 16 | (uint32_t)lround(g * 255) << 8 | (uint32_t)lround(b * 255);
 }
 
-/* Mark pixel (x, y) of colour c.  @return 1 when it was free */
-static int take(taken_t *t, double x, double y, int c)
+static void dot(layer_t *l, double x, double y, uint32_t colour)
 {
-    int ix = (int)x, iy = (int)y;
-    if (ix < 0 || iy < 0 || ix >= t->w || iy >= t->h) return 0;
-    size_t k = (size_t)iy * t->w + ix;
-    if (t->bits[c][k >> 3] & (1u << (k & 7))) return 0;
-    t->bits[c][k >> 3] |= (uint8_t)(1u << (k & 7));
-    return 1;
+    long ix = lround(x) - 1, iy = lround(y) - 1;
+    for (long j = iy; j < iy + 2; j++)
+        for (long i = ix; i < ix + 2; i++)
+            if (i >= 0 && j >= 0 && i < l->w && j < l->h) l->px[j * l->stride + i] = colour;
+}
+
+/* --- PNG, written by libpng rather than cairo_surface_write_to_png:
+ * cairo's choice (every row filter tried, zlib's default level) spent
+ * more time than all the drawing; a plot is mostly flat colour, which the
+ * fastest settings compress nearly as well. */
+
+typedef struct bytes {
+    unsigned char *s;
+    size_t l, m;
+    int failed;
+} bytes_t;
+
+static void bytes_write(png_structp png, png_bytep data, png_size_t n)
+{
+    bytes_t *b = png_get_io_ptr(png);
+    if (b->failed) return;
+    if (b->l + n > b->m) {
+        size_t m = (b->l + n) * 2;
+        unsigned char *s = realloc(b->s, m);
+        if (!s) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s;
+        b->m = m;
+    }
+    memcpy(b->s + b->l, data, n);
+    b->l += n;
+}
+
+static void bytes_flush(png_structp png) { (void)png; }
+
+/* Encode an image surface (RGB24, or ARGB32 with alpha 0 or 255) as PNG. */
+static int png_bytes(cairo_surface_t *img, bytes_t *out)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int alpha = cairo_image_surface_get_format(img) == CAIRO_FORMAT_ARGB32, channels = alpha ? 4 : 3;
+    int stride = cairo_image_surface_get_stride(img) / 4;
+    cairo_surface_flush(img);
+    const uint32_t *px = (const uint32_t *)cairo_image_surface_get_data(img);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    unsigned char *row = malloc((size_t)w * channels + 1);
+    int r = -1;
+    if (!png || !info || !row) goto done;
+    if (setjmp(png_jmpbuf(png))) goto done;
+    memset(out, 0, sizeof *out);
+    png_set_write_fn(png, out, bytes_write, bytes_flush);
+    png_set_IHDR(png, info, w, h, 8, alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_filter(png, 0, PNG_FILTER_NONE);
+    png_set_compression_level(png, 1);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *p = px + (size_t)y * stride;
+        unsigned char *o = row;
+        for (int x = 0; x < w; x++) {
+            *o++ = p[x] >> 16 & 0xff;
+            *o++ = p[x] >> 8 & 0xff;
+            *o++ = p[x] & 0xff;
+            if (alpha) *o++ = p[x] >> 24;
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    r = out->failed ? -1 : 0;
+done:
+    png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
+    free(row);
+    return r;
+}
+
+static int png_file(cairo_surface_t *img, const char *path)
+{
+    bytes_t b = { 0 };
+    int r = png_bytes(img, &b);
+    FILE *fp = r == 0 ? fopen(path, "wb") : NULL;
+    if (!fp || fwrite(b.s, 1, b.l, fp) != b.l) r = -1;
+    if (fp && fclose(fp) != 0) r = -1;
+    free(b.s);
+    return r;
+}
+
+/* Lay the points on the page, and free the layer.  An SVG gets the layer
+ * as PNG made here (cairo embeds the PNG it is given as it is). */
+static int layer_paint(cairo_t *cr, layer_t *l)
+{
+    cairo_surface_mark_dirty(l->s);
+    if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_SVG) {
+        bytes_t b = { 0 };
+        if (png_bytes(l->s, &b) < 0
+            || cairo_surface_set_mime_data(l->s, CAIRO_MIME_TYPE_PNG, b.s, b.l, free, b.s) != CAIRO_STATUS_SUCCESS) {
+            free(b.s);
+            cairo_surface_destroy(l->s);
+            return -1;
+        }
+    }
+    cairo_set_source_surface(cr, l->s, 0, 0);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_surface_destroy(l->s);
+    return 0;
 }
 
 static double mlog10(double p)
@@ -112,12 +223,6 @@ static void axes(cairo_t *cr, const frame_t *f, const char *title, const char *y
     if (title) text(cr, (f->x0 + f->x1) / 2, 24, title, 14, 0.5);
 }
 
-/* Points as 2x2 squares, one per free pixel. */
-static void dot(cairo_t *cr, double x, double y)
-{
-    cairo_rectangle(cr, x - 1, y - 1, 2, 2);
-}
-
 typedef struct manhattan {
     const char *title;
     int ncontig;
@@ -130,8 +235,8 @@ typedef struct manhattan {
 static int draw_manhattan(cairo_t *cr, const frame_t *f, const manhattan_t *m)
 {
     double total = 0, *start = malloc((m->ncontig + 1) * sizeof *start);
-    taken_t t;
-    if (!start || taken_init(&t, (int)f->w, (int)f->h) < 0) {
+    layer_t l;
+    if (!start || layer_init(&l, f) < 0) {
         free(start);
         return -1;
     }
@@ -153,14 +258,16 @@ static int draw_manhattan(cairo_t *cr, const frame_t *f, const manhattan_t *m)
     // points: two colours, alternating by contig
     static const double colour[2][3] = { { 0.16, 0.33, 0.60 }, { 0.55, 0.70, 0.86 } };
     for (int c = 0; c < 2; c++) {
-        cairo_set_source_rgb(cr, colour[c][0], colour[c][1], colour[c][2]);
+        uint32_t col = argb(colour[c][0], colour[c][1], colour[c][2]);
         for (size_t i = 0; i < m->n; i++) {
             const g5_plot_point_t *p = &m->pts[i];
             if (p->contig < 0 || p->contig >= m->ncontig || (p->contig & 1) != c || !(p->p <= 1)) continue;
-            double x = f->x0 + (start[p->contig] + (double)p->pos) * xs, y = frame_y(f, mlog10(p->p));
-            if (take(&t, x, y, c)) dot(cr, x, y);
+            dot(&l, f->x0 + (start[p->contig] + (double)p->pos) * xs, frame_y(f, mlog10(p->p)), col);
         }
-        cairo_fill(cr);
+    }
+    if (layer_paint(cr, &l) < 0) {
+        free(start);
+        return -1;
     }
     // the genome-wide significance line
     double y = frame_y(f, mlog10(GWS));
@@ -171,7 +278,6 @@ static int draw_manhattan(cairo_t *cr, const frame_t *f, const manhattan_t *m)
     cairo_move_to(cr, f->x0, y);
     cairo_line_to(cr, f->x1, y);
     cairo_stroke(cr);
-    taken_free(&t);
     free(start);
     return 0;
 }
@@ -185,8 +291,8 @@ typedef struct qq {
 
 static int draw_qq(cairo_t *cr, const frame_t *f, const qq_t *q)
 {
-    taken_t t;
-    if (taken_init(&t, (int)f->w, (int)f->h) < 0) return -1;
+    layer_t l;
+    if (layer_init(&l, f) < 0) return -1;
     axes(cr, f, q->title, "observed -log10(p)");
     text(cr, (f->x0 + f->x1) / 2, f->h - 12, "expected -log10(p)", 12, 0.5);
     double xmax = q->n ? log10((double)q->n + 1) : 1, xs = (f->x1 - f->x0) / xmax;
@@ -201,18 +307,15 @@ static int draw_qq(cairo_t *cr, const frame_t *f, const qq_t *q)
     cairo_move_to(cr, f->x0, f->y0);
     cairo_line_to(cr, f->x0 + d * xs, frame_y(f, d));
     cairo_stroke(cr);
-    cairo_set_source_rgb(cr, 0.16, 0.33, 0.60);
-    for (size_t i = 0; i < q->n; i++) {
-        double e = -log10((i + 0.5) / q->n), x = f->x0 + e * xs, y = frame_y(f, q->obs[i]);
-        if (take(&t, x, y, 0)) dot(cr, x, y);
-    }
-    cairo_fill(cr);
+    uint32_t col = argb(0.16, 0.33, 0.60);
+    for (size_t i = 0; i < q->n; i++)
+        dot(&l, f->x0 - log10((i + 0.5) / q->n) * xs, frame_y(f, q->obs[i]), col);
+    if (layer_paint(cr, &l) < 0) return -1;
     char buf[64];
     if (isnan(q->lambda)) snprintf(buf, sizeof buf, "lambda = NA");
     else snprintf(buf, sizeof buf, "lambda = %.3f", q->lambda);
     cairo_set_source_rgb(cr, 0, 0, 0);
     text(cr, f->x0 + 12, f->y1 + 16, buf, 13, 0);
-    taken_free(&t);
     return 0;
 }
 
@@ -234,7 +337,7 @@ static int render(const char *prefix, int formats, double w, double h, double ym
         cairo_t *cr = cairo_create(s);
         int r = draw(cr, &f, ctx);
         cairo_destroy(cr);
-        if (!k && r == 0 && cairo_surface_write_to_png(s, g5_out_path(o)) != CAIRO_STATUS_SUCCESS) r = -1;
+        if (!k && r == 0 && png_file(s, g5_out_path(o)) < 0) r = -1;
         cairo_surface_finish(s);
         if (r == 0 && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) r = -1;
         cairo_surface_destroy(s);
@@ -265,30 +368,40 @@ int g5_plot_manhattan(const char *prefix, int formats, const char *title, int nc
     return render(prefix, formats, 1200, 600, y_top(strongest), draw_manhattan_cb, &m, why, nwhy);
 }
 
-static int down(const void *a, const void *b)
+static int up(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? 1 : x > y ? -1 : 0;
+    return x < y ? -1 : x > y;
 }
 
-static int up(const void *a, const void *b) { return -down(a, b); }
+/* Lambda of p-values sorted up (zeros first, skipped).  The chi-square
+ * quantile falls as p rises, so the median chi-square is the quantile of
+ * the median p: one or two inversions. */
+static double lambda_sorted(const double *q, size_t m)
+{
+    while (m && q[0] <= 0) q++, m--;
+    if (!m) return NAN;
+    double med = m % 2 ? gsl_cdf_chisq_Qinv(q[m / 2], 1)
+                       : (gsl_cdf_chisq_Qinv(q[m / 2 - 1], 1) + gsl_cdf_chisq_Qinv(q[m / 2], 1)) / 2;
+    return med / gsl_cdf_chisq_Qinv(0.5, 1);
+}
+
+/* The p-values in [0, 1], sorted up, in a new array; @p m their number. */
+static double *sorted_p(const double *p, size_t n, size_t *m)
+{
+    double *q = malloc((n + 1) * sizeof *q);
+    *m = 0;
+    if (!q) return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (p[i] >= 0 && p[i] <= 1) q[(*m)++] = p[i];
+    qsort(q, *m, sizeof *q, up);
+    return q;
+}
 
 double g5_plot_lambda(const double *p, size_t n)
 {
-    // the chi-square quantile falls as p rises, so the median chi-square is
-    // the quantile of the median p: sort the p-values, invert one or two
-    double *q = malloc((n + 1) * sizeof *q);
-    size_t m = 0;
-    if (!q) return NAN;
-    for (size_t i = 0; i < n; i++)
-        if (p[i] > 0 && p[i] <= 1) q[m++] = p[i];
-    double lambda = NAN;
-    if (m) {
-        qsort(q, m, sizeof *q, up);
-        double med = m % 2 ? gsl_cdf_chisq_Qinv(q[m / 2], 1)
-                           : (gsl_cdf_chisq_Qinv(q[m / 2 - 1], 1) + gsl_cdf_chisq_Qinv(q[m / 2], 1)) / 2;
-        lambda = med / gsl_cdf_chisq_Qinv(0.5, 1);
-    }
+    size_t m;
+    double *q = sorted_p(p, n, &m), lambda = q ? lambda_sorted(q, m) : NAN;
     free(q);
     return lambda;
 }
@@ -296,13 +409,15 @@ double g5_plot_lambda(const double *p, size_t n)
 int g5_plot_qq(const char *prefix, int formats, const char *title, const double *p, size_t n, double *lambda,
                char *why, size_t nwhy)
 {
-    qq_t q = { title, malloc((n + 1) * sizeof(double)), 0, g5_plot_lambda(p, n) };
-    if (!q.obs) return g5_why(why, nwhy, "out of memory");
-    for (size_t i = 0; i < n; i++) if (p[i] <= 1) q.obs[q.n++] = mlog10(p[i]);
-    qsort(q.obs, q.n, sizeof *q.obs, down);
+    // one sort serves both: lambda from the p-values up, the points down
+    size_t m;
+    double *obs = sorted_p(p, n, &m);
+    if (!obs) return g5_why(why, nwhy, "out of memory");
+    qq_t q = { title, obs, m, lambda_sorted(obs, m) };
+    for (size_t i = 0; i < m; i++) obs[i] = mlog10(obs[i]);
     if (lambda) *lambda = q.lambda;
     int r = render(prefix, formats, 600, 600, y_top(q.n ? q.obs[0] : 0), draw_qq_cb, &q, why, nwhy);
-    free(q.obs);
+    free(obs);
     return r;
 }
 

@@ -46,7 +46,7 @@
 
 static const char TOOL[] = "assoc";
 
-#define BLOCK 256           /* variants per block: fixed, so results never depend on -@ */
+#define BLOCK 256           /* records per block: fixed, so results never depend on -@ */
 #define NTOP 10             /* top hits per trait in the log */
 
 enum firth_mode { FIRTH_NEVER = 0, FIRTH_FALLBACK = 1, FIRTH_ALWAYS = 2 };
@@ -106,6 +106,10 @@ typedef struct group {
 typedef struct bvar {
     size_t chrom, id, ref, alt;     /* offsets of its strings in the block's text */
     hts_pos_t pos;
+    int code;                       /* GWAS-SSF chromosome code */
+    uint64_t recno;
+    int n, hom[3];                  /* the reader's counts over all analysed samples */
+    double ac, an;
 } bvar_t;
 
 /* A variant's result for one trait. */
@@ -119,11 +123,19 @@ struct run;
 
 typedef struct block {
     struct run *R;
-    int nv;
-    bvar_t v[BLOCK];
+    /* VCF text read for GT: the records' lines, decoded by the worker */
+    int nlines;
+    kstring_t lines;        /* NUL-separated */
+    size_t line_at[BLOCK];
+    uint64_t recno[BLOCK];
+    /* the variants */
+    int nv, cap;            /* variants, and room for them */
+    bvar_t *v;
     kstring_t text;         /* the variants' strings, NUL-separated */
-    double *x;              /* BLOCK x ns dosages */
-    result_t *res;          /* ntraits x BLOCK */
+    double *x;              /* cap x ns dosages */
+    result_t *res;          /* ntraits x cap */
+    size_t mres;
+    long long nread, off_contig, bad_allele;    /* variants read, and left out */
     g5_ssf_run_t *runs;     /* per trait: the rows, formatted */
     char err[512];
     struct block *next;     /* on the free list */
@@ -131,18 +143,29 @@ typedef struct block {
 
 /* A worker's scratch. */
 typedef struct scratch {
-    double *xd;             /* dense block of a group: n x BLOCK */
+    double *xd;             /* complete variants of a group: n x BLOCK */
     int dense[BLOCK];
     double *xg, *Cs, *ys, *xs;
     double *work;
     g5_logreg_t *lr;
     g5_lmres_t *lm;         /* BLOCK x (quantitative traits of a group) */
-    struct gstat { int m, status; double sum; } gs[BLOCK];
+    g5_gdecoder_t *dec;     /* for lines of VCF text */
     struct scratch *next;
 } scratch_t;
 
+/* What the filters make of a variant on a group's samples. */
+struct gstat {
+    int m, status;
+    double sum;
+};
+
 typedef struct run {
     args_t *a;
+    g5_geno_t *geno;
+    int lines;              /* read as lines, decoded by the workers */
+    int last_code;          /* the last variant emitted */
+    hts_pos_t last_pos;
+
     int ns, c;              /* analysed samples, covariates */
     char **cov_names;
     int ntraits;
@@ -156,6 +179,7 @@ typedef struct run {
     block_t *free_blocks;
     g5_progress_t progress;
     long long nread, off_contig, bad_allele, used;
+    kstring_t line;         /* read_block's */
 } run_t;
 
 static void usage(FILE *fp)
@@ -543,6 +567,14 @@ oom:
 
 /* --- the scan --------------------------------------------------------- */
 
+static void scratch_free(scratch_t *s)
+{
+    free(s->xd); free(s->xg); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
+    g5_logreg_free(s->lr);
+    g5_gdecoder_free(s->dec);
+    free(s);
+}
+
 static scratch_t *scratch_get(run_t *R)
 {
     pthread_mutex_lock(&R->lock);
@@ -557,10 +589,9 @@ static scratch_t *scratch_get(run_t *R)
     if (!(s->xd = malloc(n * BLOCK * sizeof *s->xd)) || !(s->xg = malloc(n * sizeof *s->xg))
         || !(s->Cs = malloc(n * (R->c + 1) * sizeof *s->Cs)) || !(s->ys = malloc(n * sizeof *s->ys))
         || !(s->xs = malloc(n * sizeof *s->xs)) || !(s->work = malloc((R->work + 1) * sizeof *s->work))
-        || !(s->lm = malloc((size_t)BLOCK * maxq * sizeof *s->lm)) || !(s->lr = g5_logreg_init(n, R->c))) {
-        free(s->xd); free(s->xg); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
-        g5_logreg_free(s->lr);
-        free(s);
+        || !(s->lm = malloc((size_t)BLOCK * maxq * sizeof *s->lm)) || !(s->lr = g5_logreg_init(n, R->c))
+        || (R->lines && !(s->dec = g5_gdecoder_init(R->geno)))) {
+        scratch_free(s);
         return NULL;
     }
     return s;
@@ -575,12 +606,19 @@ static void scratch_put(run_t *R, scratch_t *s)
 }
 
 /* The filters of one variant on a group's samples. */
-static void judge(const run_t *R, const group_t *G, const double *x, struct gstat *st)
+static void judge(const run_t *R, const group_t *G, const bvar_t *bv, const double *x, struct gstat *st)
 {
     const args_t *a = R->a;
     int m = 0, h[3] = { 0, 0, 0 }, other = 0;
     double sum = 0;
-    for (int j = 0; j < G->n; j++) {
+    if (G->full && bv->an == 2.0 * bv->n) {
+        // all analysed samples, diploid: the reader counted it all already
+        // (its sum in the same order: the same number)
+        m = bv->n;
+        sum = bv->ac;
+        memcpy(h, bv->hom, sizeof h);
+        other = R->hard ? 0 : m;
+    } else for (int j = 0; j < G->n; j++) {
         double v = x[G->full ? j : G->rows[j]];
         if (isnan(v)) continue;
         m++;
@@ -631,25 +669,38 @@ static void set_lm(result_t *r, const g5_lmres_t *lm)
     r->p = lm->p;
 }
 
+/* The complete variants gathered for a group, tested at once. */
+static void test_dense(const group_t *G, block_t *b, scratch_t *s, int nd)
+{
+    g5_linreg_test(G->L, nd, s->xd, s->work, s->lm);
+    for (int d = 0; d < nd; d++)
+        for (int k = 0; k < G->nq; k++)
+            set_lm(&b->res[(size_t)G->qt[k] * b->cap + s->dense[d]], &s->lm[(size_t)d * G->nq + k]);
+}
+
 /* Test one group's traits on a block. */
 static void test_group(const run_t *R, const group_t *G, block_t *b, scratch_t *s)
 {
     int ns = R->ns, nd = 0;
     for (int v = 0; v < b->nv; v++) {
         const double *x = b->x + (size_t)v * ns;
-        struct gstat *st = &s->gs[v];
-        judge(R, G, x, st);
-        double eaf = st->m ? st->sum / (2.0 * st->m) : NAN;
+        struct gstat st;
+        judge(R, G, &b->v[v], x, &st);
+        double eaf = st.m ? st.sum / (2.0 * st.m) : NAN;
         for (int k = 0; k < G->nq + G->nb; k++) {
             int t = k < G->nq ? G->qt[k] : G->bt[k - G->nq];
-            result_t *r = &b->res[(size_t)t * BLOCK + v];
-            *r = (result_t){ .eaf = eaf, .n = st->m, .status = (unsigned char)st->status };
+            b->res[(size_t)t * b->cap + v] = (result_t){ .eaf = eaf, .n = st.m, .status = (unsigned char)st.status };
         }
-        if (st->status != ST_OK) continue;
-        if (st->m == G->n) {            // complete: into the dense block
+        if (st.status != ST_OK) continue;
+        if (G->nq && st.m == G->n) {    // complete: into the dense block
             double *col = s->xd + (size_t)nd * G->n;
-            for (int j = 0; j < G->n; j++) col[j] = x[G->full ? j : G->rows[j]];
+            if (G->full) memcpy(col, x, (size_t)G->n * sizeof *col);
+            else for (int j = 0; j < G->n; j++) col[j] = x[G->rows[j]];
             s->dense[nd++] = v;
+            if (nd == BLOCK) {
+                test_dense(G, b, s, nd);
+                nd = 0;
+            }
         } else if (G->nq) {             // samples missing: refit on the others, as plink2
             int m = gather(R, G, x, s);
             for (int k = 0; k < G->nq; k++) {
@@ -658,13 +709,13 @@ static void test_group(const run_t *R, const group_t *G, block_t *b, scratch_t *
                     if (!isnan(x[G->full ? j : G->rows[j]])) s->ys[i++] = y[j];
                 g5_lmres_t lm;
                 g5_linreg_one(m, R->c, s->Cs, s->ys, s->xs, &lm);
-                set_lm(&b->res[(size_t)G->qt[k] * BLOCK + v], &lm);
+                set_lm(&b->res[(size_t)G->qt[k] * b->cap + v], &lm);
             }
         }
         int m = G->nb ? gather(R, G, x, s) : 0;
         for (int k = 0; k < G->nb; k++) {
             int t = G->bt[k], cases = 0;
-            result_t *r = &b->res[(size_t)t * BLOCK + v];
+            result_t *r = &b->res[(size_t)t * b->cap + v];
             const double *y = G->B + (size_t)k * G->n;
             for (int j = 0, i = 0; j < G->n; j++)
                 if (!isnan(x[G->full ? j : G->rows[j]])) cases += (s->ys[i++] = y[j]) == 1;
@@ -686,34 +737,104 @@ static void test_group(const run_t *R, const group_t *G, block_t *b, scratch_t *
             r->firth = (unsigned char)lr.firth;
         }
     }
-    if (nd && G->nq) {
-        g5_linreg_test(G->L, nd, s->xd, s->work, s->lm);
-        for (int d = 0; d < nd; d++)
-            for (int k = 0; k < G->nq; k++)
-                set_lm(&b->res[(size_t)G->qt[k] * BLOCK + s->dense[d]], &s->lm[(size_t)d * G->nq + k]);
-    }
+    if (nd) test_dense(G, b, s, nd);
 }
 
-/* A worker's job: test a block against every group, format the rows. */
-static void *test_block(void *arg)
+static const char *const code_names[25] = {
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
+    "21", "22", "X", "Y", "MT"
+};
+
+/* Room for one more variant. */
+static int block_grow(run_t *R, block_t *b)
 {
-    block_t *b = arg;
-    run_t *R = b->R;
-    scratch_t *s = scratch_get(R);
-    if (!s) {
-        snprintf(b->err, sizeof b->err, "out of memory");
-        return b;
+    if (b->nv < b->cap) return 0;
+    int cap = b->cap ? 2 * b->cap : BLOCK;
+    bvar_t *v = realloc(b->v, cap * sizeof *v);
+    if (v) b->v = v;
+    double *x = realloc(b->x, (size_t)cap * R->ns * sizeof *x);
+    if (x) b->x = x;
+    if (!v || !x) return -1;
+    b->cap = cap;
+    return 0;
+}
+
+/* Add a variant to a block, or count why it is left out: a contig without
+ * a GWAS-SSF code, alleles other than A/C/G/T.  Variants must come in
+ * chromosome-code order (checked here within the block, by emit between
+ * blocks).  @return 0, or -1 with b->err set */
+static int take_variant(run_t *R, block_t *b, const g5_gvar_t *v)
+{
+    b->nread++;
+    int code = g5_ssf_chrom_code(v->chrom);
+    if (!code) return b->off_contig++, 0;
+    if (!g5_ssf_allele_ok(v->ref) || !g5_ssf_allele_ok(v->alt)) return b->bad_allele++, 0;
+    if (b->nv) {
+        const bvar_t *last = &b->v[b->nv - 1];
+        if (code < last->code || (code == last->code && v->pos < last->pos)) {
+            snprintf(b->err, sizeof b->err, "\"%s\" record %llu: %s:%lld comes after %s:%lld; GWAS-SSF needs the "
+                     "variants sorted by chromosome (1-22, X, Y, MT), then position", R->a->in,
+                     (unsigned long long)v->recno, v->chrom, (long long)v->pos + 1, code_names[last->code - 1],
+                     (long long)last->pos + 1);
+            return -1;
+        }
     }
-    for (int g = 0; g < R->ngroups; g++)
-        if (R->groups[g].L) test_group(R, &R->groups[g], b, s);
-    scratch_put(R, s);
+    if (block_grow(R, b) < 0) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return -1;
+    }
+    bvar_t *bv = &b->v[b->nv];
+    bv->pos = v->pos;
+    bv->code = code;
+    bv->recno = v->recno;
+    bv->n = v->n;
+    bv->ac = v->ac;
+    bv->an = v->an;
+    bv->hom[0] = v->hom_ref;
+    bv->hom[1] = v->het;
+    bv->hom[2] = v->hom_alt;
+    bv->chrom = b->text.l;
+    kputsn(v->chrom, strlen(v->chrom) + 1, &b->text);
+    bv->id = b->text.l;
+    kputsn(v->id, strlen(v->id) + 1, &b->text);
+    bv->ref = b->text.l;
+    kputsn(v->ref, strlen(v->ref) + 1, &b->text);
+    bv->alt = b->text.l;
+    if (kputsn(v->alt, strlen(v->alt) + 1, &b->text) < 0) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return -1;
+    }
+    memcpy(b->x + (size_t)b->nv * R->ns, v->x, (size_t)R->ns * sizeof *v->x);
+    b->nv++;
+    return 0;
+}
+
+/* A worker's decoding of a block's lines into variants. */
+static int decode_lines(run_t *R, block_t *b, scratch_t *s)
+{
+    for (int i = 0; i < b->nlines; i++) {
+        int r = g5_gdecoder_line(s->dec, b->lines.s + b->line_at[i], b->recno[i]);
+        if (r < 0) {
+            snprintf(b->err, sizeof b->err, "%s", g5_gdecoder_why(s->dec));
+            return -1;
+        }
+        const g5_gvar_t *v;
+        while (r > 0 && g5_gdecoder_next(s->dec, &v))
+            if (take_variant(R, b, v) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Format a block's rows, trait by trait. */
+static void format_rows(run_t *R, block_t *b)
+{
     for (int t = 0; t < R->ntraits; t++) {
         trait_t *T = &R->traits[t];
         g5_ssf_run_t *run = &b->runs[t];
         g5_ssf_run_clear(run);
         if (!T->ssf) continue;
         for (int v = 0; v < b->nv; v++) {
-            const result_t *r = &b->res[(size_t)t * BLOCK + v];
+            const result_t *r = &b->res[(size_t)t * b->cap + v];
             if (r->status != ST_OK) continue;
             const bvar_t *bv = &b->v[v];
             g5_ssf_row_t row = {
@@ -724,15 +845,42 @@ static void *test_block(void *arg)
                 .n_controls = T->type == G5_TRAIT_BINARY ? r->n - r->cases : -1,
                 .ref = R->bed ? G5_SSF_REF_UNKNOWN : G5_SSF_REF_OA,
             };
-            if (g5_ssf_format(T->ssf, run, &row, b->err, sizeof b->err) < 0) return b;
+            if (g5_ssf_format(T->ssf, run, &row, b->err, sizeof b->err) < 0) return;
         }
     }
+}
+
+/* A worker's job: decode the block's lines (if any), test the variants
+ * against every group, format the rows. */
+static void *test_block(void *arg)
+{
+    block_t *b = arg;
+    run_t *R = b->R;
+    scratch_t *s = scratch_get(R);
+    if (!s) {
+        snprintf(b->err, sizeof b->err, "out of memory");
+        return b;
+    }
+    int ok = decode_lines(R, b, s) == 0;
+    size_t need = (size_t)b->cap * R->ntraits;
+    if (ok && need > b->mres) {
+        result_t *res = realloc(b->res, need * sizeof *res);
+        if (res) b->res = res, b->mres = need;
+        else ok = 0, snprintf(b->err, sizeof b->err, "out of memory");
+    }
+    if (ok)
+        for (int g = 0; g < R->ngroups; g++)
+            if (R->groups[g].L) test_group(R, &R->groups[g], b, s);
+    scratch_put(R, s);
+    if (ok) format_rows(R, b);
     return b;
 }
 
 static void block_free(block_t *b)
 {
     if (!b) return;
+    free(b->lines.s);
+    free(b->v);
     free(b->text.s);
     free(b->x);
     free(b->res);
@@ -747,15 +895,16 @@ static block_t *block_get(run_t *R)
         R->free_blocks = b->next;
     } else {
         if (!(b = calloc(1, sizeof *b))) return NULL;
-        if (!(b->x = malloc((size_t)BLOCK * R->ns * sizeof *b->x))
-            || !(b->res = malloc((size_t)BLOCK * R->ntraits * sizeof *b->res))
-            || !(b->runs = calloc(R->ntraits, sizeof *b->runs))) {
+        if (!(b->runs = calloc(R->ntraits, sizeof *b->runs))) {
             block_free(b);
             return NULL;
         }
     }
-    b->nv = 0;
-    b->text.l = 0;
+    b->R = R;
+    b->err[0] = 0;
+    b->nlines = b->nv = 0;
+    b->nread = b->off_contig = b->bad_allele = 0;
+    b->lines.l = b->text.l = 0;
     return b;
 }
 
@@ -778,12 +927,28 @@ static int emit(run_t *R, block_t *b)
         g5_err(TOOL, "%s", b->err);
         return -1;
     }
+    if (b->nv) {
+        const bvar_t *first = &b->v[0];
+        if (first->code < R->last_code || (first->code == R->last_code && first->pos < R->last_pos)) {
+            g5_err(TOOL, "\"%s\" record %llu: %s:%lld comes after %s:%lld; GWAS-SSF needs the variants sorted by "
+                   "chromosome (1-22, X, Y, MT), then position", R->a->in, (unsigned long long)first->recno,
+                   b->text.s + first->chrom, (long long)first->pos + 1, code_names[R->last_code - 1],
+                   (long long)R->last_pos + 1);
+            return -1;
+        }
+        R->last_code = b->v[b->nv - 1].code;
+        R->last_pos = b->v[b->nv - 1].pos;
+    }
+    R->nread += b->nread;
+    R->off_contig += b->off_contig;
+    R->bad_allele += b->bad_allele;
+    R->used += b->nv;
     char why[512];
     for (int t = 0; t < R->ntraits; t++) {
         trait_t *T = &R->traits[t];
         if (!T->ssf) continue;
         for (int v = 0; v < b->nv; v++) {
-            const result_t *r = &b->res[(size_t)t * BLOCK + v];
+            const result_t *r = &b->res[(size_t)t * b->cap + v];
             T->count[r->status]++;
             T->firth += r->status == ST_OK && r->firth;
         }
@@ -796,70 +961,49 @@ static int emit(run_t *R, block_t *b)
     return 0;
 }
 
-static const char *const code_names[25] = {
-    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
-    "21", "22", "X", "Y", "MT"
-};
-
-/* Read the next block of variants; 0 at the end, -1 on bad input. */
-static int read_block(run_t *R, g5_geno_t *g, block_t *b, int *last_code, hts_pos_t *last_pos)
+/* Read the next block: lines for the workers to decode, or variants
+ * decoded here.  @return 1, 0 at the end, -1 on bad input */
+static int read_block(run_t *R, block_t *b)
 {
-    const g5_gvar_t *v;
-    int r;
-    while (b->nv < BLOCK && (r = g5_geno_next(g, &v)) == 1) {
-        R->nread++;
-        g5_progress_add(&R->progress, 1);
-        int code = g5_ssf_chrom_code(v->chrom);
-        if (!code) { R->off_contig++; continue; }
-        if (!g5_ssf_allele_ok(v->ref) || !g5_ssf_allele_ok(v->alt)) { R->bad_allele++; continue; }
-        if (code < *last_code || (code == *last_code && v->pos < *last_pos)) {
-            g5_err(TOOL, "\"%s\" record %llu: %s:%lld comes after %s:%lld; GWAS-SSF needs the variants sorted by "
-                   "chromosome (1-22, X, Y, MT), then position", R->a->in, (unsigned long long)v->recno, v->chrom,
-                   (long long)v->pos + 1, code_names[*last_code - 1], (long long)*last_pos + 1);
-            return -1;
+    int r = 1;
+    if (R->lines) {
+        uint64_t recno;
+        kstring_t *line = &R->line;
+        while (b->nlines < BLOCK && (r = g5_geno_next_line(R->geno, line, &recno)) == 1) {
+            g5_progress_add(&R->progress, 1);
+            b->line_at[b->nlines] = b->lines.l;
+            b->recno[b->nlines++] = recno;
+            if (kputsn(line->s, line->l + 1, &b->lines) < 0) return g5_err(TOOL, "out of memory"), -1;
         }
-        *last_code = code;
-        *last_pos = v->pos;
-        bvar_t *bv = &b->v[b->nv];
-        bv->pos = v->pos;
-        bv->chrom = b->text.l;
-        kputsn(v->chrom, strlen(v->chrom) + 1, &b->text);
-        bv->id = b->text.l;
-        kputsn(v->id, strlen(v->id) + 1, &b->text);
-        bv->ref = b->text.l;
-        kputsn(v->ref, strlen(v->ref) + 1, &b->text);
-        bv->alt = b->text.l;
-        if (kputsn(v->alt, strlen(v->alt) + 1, &b->text) < 0) return g5_err(TOOL, "out of memory"), -1;
-        memcpy(b->x + (size_t)b->nv * R->ns, v->x, (size_t)R->ns * sizeof *v->x);
-        b->nv++;
-        R->used++;
+        if (r < 0) return g5_err(TOOL, "%s", g5_geno_why(R->geno)), -1;
+        return b->nlines > 0;
     }
-    if (r < 0) {
-        g5_err(TOOL, "%s", g5_geno_why(g));
-        return -1;
+    const g5_gvar_t *v;
+    while (b->nv < BLOCK && (r = g5_geno_next(R->geno, &v)) == 1) {
+        g5_progress_add(&R->progress, 1);
+        if (take_variant(R, b, v) < 0) return g5_err(TOOL, "%s", b->err), -1;
     }
-    return b->nv > 0;
+    if (r < 0) return g5_err(TOOL, "%s", g5_geno_why(R->geno)), -1;
+    return b->nread > 0;
 }
 
-static int scan(run_t *R, g5_geno_t *g, htsThreadPool *pool)
+static int scan(run_t *R, htsThreadPool *pool)
 {
     hts_tpool_process *q = NULL;
     if (pool->pool && !(q = hts_tpool_process_init(pool->pool, 2 * pool->qsize, 0)))
         return g5_err(TOOL, "cannot start the worker threads"), -1;
-    g5_progress_start(&R->progress, TOOL, "variants", R->a->o.progress, 0);
-    int last_code = 0, status = 0;
-    hts_pos_t last_pos = -1;
+    g5_progress_start(&R->progress, TOOL, "records", R->a->o.progress, 0);
+    int status = 0;
+    R->last_pos = -1;
     for (;;) {
         block_t *b = block_get(R);
         if (!b) { g5_err(TOOL, "out of memory"); status = -1; break; }
-        int r = read_block(R, g, b, &last_code, &last_pos);
+        int r = read_block(R, b);
         if (r <= 0) {
             block_put(R, b);
             status = r;
             break;
         }
-        b->R = R;
-        b->err[0] = 0;
         if (!q) {
             if (emit(R, test_block(b)) < 0) {
                 status = -1;
@@ -1145,10 +1289,9 @@ static void free_run(run_t *R)
     while (R->scratch) {
         scratch_t *s = R->scratch;
         R->scratch = s->next;
-        free(s->xd); free(s->xg); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
-        g5_logreg_free(s->lr);
-        free(s);
+        scratch_free(s);
     }
+    free(R->line.s);
     while (R->free_blocks) {
         block_t *b = R->free_blocks;
         R->free_blocks = b->next;
@@ -1256,7 +1399,9 @@ int main_assoc(int argc, char *argv[])
         }
     }
 
-    if (scan(&R, g, &pool) < 0) goto done;
+    R.geno = g;
+    R.lines = g5_geno_lines(g);
+    if (scan(&R, &pool) < 0) goto done;
     if (nothing_tested(&R)) goto done;
     ksprintf(&log, "variants: %lld read, %lld tested; left out: %lld on contigs other than 1-22, X, Y, MT, %lld with "
              "alleles other than A, C, G, T\n", R.nread, R.used, R.off_contig, R.bad_allele);

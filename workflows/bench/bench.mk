@@ -103,10 +103,10 @@ NVARIANTS ?= 500000
 CC        ?= cc
 TOP       := $(abspath $(BENCH)/../..)
 LIBSEQ    ?= $(TOP)/libseq.a
-PLOT_CFLAGS := $(shell pkg-config --cflags cairo fontconfig 2>/dev/null)
+PLOT_CFLAGS := $(shell pkg-config --cflags cairo fontconfig libpng 2>/dev/null)
 PLOT_LIBS   := $(shell pkg-config --libs htslib 2>/dev/null || echo -lhts) \
                $(shell pkg-config --libs lapacke openblas 2>/dev/null || echo -llapacke -lopenblas) -lgsl -lcrypto \
-               $(shell pkg-config --libs cairo fontconfig 2>/dev/null || echo -lcairo -lfontconfig) -lz -lm -lpthread
+               $(shell pkg-config --libs cairo fontconfig libpng 2>/dev/null || echo -lcairo -lfontconfig -lpng16) -lz -lm -lpthread
 
 assocdata:
 	$(BENCH)/gen-assoc.sh $(WORK) $(NSAMPLES) $(NVARIANTS)
