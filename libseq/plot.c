@@ -13,6 +13,8 @@
 #include <gsl/gsl_cdf.h>
 #include <png.h>
 
+#include <htslib/kstring.h>
+
 #include "cli.h"
 #include "out.h"
 #include "plot.h"
@@ -82,9 +84,8 @@ typedef struct bytes {
     int failed;
 } bytes_t;
 
-static void bytes_write(png_structp png, png_bytep data, png_size_t n)
+static void bytes_write_to(bytes_t *b, const void *data, size_t n)
 {
-    bytes_t *b = png_get_io_ptr(png);
     if (b->failed) return;
     if (b->l + n > b->m) {
         size_t m = (b->l + n) * 2;
@@ -98,6 +99,11 @@ static void bytes_write(png_structp png, png_bytep data, png_size_t n)
     }
     memcpy(b->s + b->l, data, n);
     b->l += n;
+}
+
+static void bytes_write(png_structp png, png_bytep data, png_size_t n)
+{
+    bytes_write_to(png_get_io_ptr(png), data, n);
 }
 
 static void bytes_flush(png_structp png) { (void)png; }
@@ -150,6 +156,64 @@ static int png_file(cairo_surface_t *img, const char *path)
     if (!fp || fwrite(b.s, 1, b.l, fp) != b.l) r = -1;
     if (fp && fclose(fp) != 0) r = -1;
     free(b.s);
+    return r;
+}
+
+static cairo_status_t svg_write(void *ctx, const unsigned char *data, unsigned int n)
+{
+    bytes_write_to(ctx, data, n);
+    return ((bytes_t *)ctx)->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+/* cairo names an SVG's surfaces and images by numbers counted over the
+ * whole process ("surface77", "image81"), so the same plot drawn after
+ * other plots, or beside them on another thread, would differ.  Number
+ * them again in order of appearance, within the file.  Only names inside
+ * attribute values are touched (after '"' or '#', before '"' or ')'):
+ * base64 image data holds neither character. */
+static int svg_file(const bytes_t *b, const char *path)
+{
+    static const char *const names[] = { "surface", "image" };
+    kstring_t out = KS_INITIALIZE;
+    long seen[2][64];
+    int nseen[2] = { 0, 0 }, r = 0;
+    const char *c = (const char *)b->s, *end = c + b->l;
+    while (c < end) {
+        int hit = -1;
+        size_t len = 0;
+        if ((*c == '"' || *c == '#') && c + 1 < end)
+            for (int i = 0; i < 2; i++) {
+                len = strlen(names[i]);
+                if ((size_t)(end - c - 1) > len && !memcmp(c + 1, names[i], len) && c[1 + len] >= '0'
+                    && c[1 + len] <= '9') {
+                    hit = i;
+                    break;
+                }
+            }
+        if (hit < 0) {
+            kputc(*c++, &out);
+            continue;
+        }
+        const char *d = c + 1 + len;
+        long num = 0;
+        while (d < end && *d >= '0' && *d <= '9') num = num * 10 + (*d++ - '0');
+        if (d >= end || (*d != '"' && *d != ')')) {     // not a name after all
+            kputc(*c++, &out);
+            continue;
+        }
+        int j;
+        for (j = 0; j < nseen[hit] && seen[hit][j] != num; j++) {}
+        if (j == nseen[hit] && nseen[hit] < 64) seen[hit][nseen[hit]++] = num;
+        kputc(*c, &out);
+        kputs(names[hit], &out);
+        if (j < 64) kputw(j + 1, &out);
+        else kputl(num, &out);      // more names than a plot has: left as they are
+        c = d;
+    }
+    FILE *fp = out.s ? fopen(path, "wb") : NULL;
+    if (!fp || fwrite(out.s, 1, out.l, fp) != out.l) r = -1;
+    if (fp && fclose(fp) != 0) r = -1;
+    free(out.s);
     return r;
 }
 
@@ -332,15 +396,18 @@ static int render(const char *prefix, int formats, double w, double h, double ym
             return g5_why(why, nwhy, "file name too long: %s", prefix);
         g5_out_t *o = g5_out_open(path);
         if (!o) return g5_why(why, nwhy, "cannot write \"%s\": %s", path, strerror(errno));
-        cairo_surface_t *s = k ? cairo_svg_surface_create(g5_out_path(o), w, h)
+        bytes_t svg = { 0 };
+        cairo_surface_t *s = k ? cairo_svg_surface_create_for_stream(svg_write, &svg, w, h)
                                : cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h);
         cairo_t *cr = cairo_create(s);
         int r = draw(cr, &f, ctx);
         cairo_destroy(cr);
         if (!k && r == 0 && png_file(s, g5_out_path(o)) < 0) r = -1;
         cairo_surface_finish(s);
-        if (r == 0 && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) r = -1;
+        if (r == 0 && (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || svg.failed)) r = -1;
         cairo_surface_destroy(s);
+        if (k && r == 0 && svg_file(&svg, g5_out_path(o)) < 0) r = -1;
+        free(svg.s);
         if (r < 0 || g5_out_commit(o) < 0) {
             if (r < 0) g5_out_abort(o);
             return g5_why(why, nwhy, "cannot write \"%s\"%s", path, r < 0 ? "" : ": commit failed");

@@ -200,6 +200,15 @@ int g5_ssf_pool(g5_ssf_t *s, htsThreadPool *pool);
 int g5_ssf_allele_ok(const char *a);
 
 /**
+ * Complete the data stream: flush it and wait for its compression (see
+ * g5_ssf_pool).  g5_ssf_close does it if not done; a job running on the
+ * pool's own threads must not, or it would wait for threads that are
+ * waiting for it: end the stream first, then close from the pool.
+ * @return 0; -1 with @p why set (a write error)
+ */
+int g5_ssf_end(g5_ssf_t *s, char *why, size_t nwhy);
+
+/**
  * Finish: complete the data, index it, checksum it, write the metadata and
  * rename all three into place.  The writer is freed either way.
  * @param meta  the study description (its mandatory fields checked here)

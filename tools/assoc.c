@@ -88,6 +88,8 @@ typedef struct trait {
     long long count[NSTATUS];
     long long firth;        /* results from Firth's regression */
     double lambda;
+    kstring_t tops;         /* its top hits, as the log shows them */
+    char err[512];          /* why finishing it failed */
 } trait_t;
 
 /* Traits sharing one set of samples. */
@@ -1078,7 +1080,7 @@ static void keep_hit(hit_t *top, int *ntop, double p, const char *line)
 }
 
 /* Read a trait's file back: plots, lambda and its top hits into the log. */
-static int plot_trait(run_t *R, trait_t *T, kstring_t *tops)
+static int plot_trait(trait_t *T)
 {
     kstring_t path = KS_INITIALIZE, line = KS_INITIALIZE;
     ksprintf(&path, "%s.tsv.gz", T->prefix);
@@ -1089,9 +1091,8 @@ static int plot_trait(run_t *R, trait_t *T, kstring_t *tops)
     int64_t len[25] = { 0 };
     hit_t top[NTOP];
     int ntop = 0, status = -1;
-    char why[512];
     if (!fp) {
-        g5_err_errno(TOOL, "cannot read back \"%s\"", path.s);
+        g5_why(T->err, sizeof T->err, "cannot read back \"%s\": %s", path.s, strerror(errno));
         goto done;
     }
     int lineno = 0, r;
@@ -1104,7 +1105,7 @@ static int plot_trait(run_t *R, trait_t *T, kstring_t *tops)
             if ((s = strchr(s, '\t'))) *s++ = 0;
         }
         if (k < 8) {
-            g5_err(TOOL, "\"%s\" line %d: fewer than 8 columns", path.s, lineno);
+            g5_why(T->err, sizeof T->err, "\"%s\" line %d: fewer than 8 columns", path.s, lineno);
             goto done;
         }
         int code = atoi(f[0]);
@@ -1117,7 +1118,7 @@ static int plot_trait(run_t *R, trait_t *T, kstring_t *tops)
             if (np) pts = np;
             if (npv) p = npv;
             if (!np || !npv) {
-                g5_err(TOOL, "out of memory");
+                g5_why(T->err, sizeof T->err, "out of memory");
                 goto done;
             }
         }
@@ -1135,7 +1136,7 @@ static int plot_trait(run_t *R, trait_t *T, kstring_t *tops)
         }
     }
     if (r < -1) {
-        g5_err(TOOL, "cannot read back \"%s\"", path.s);
+        g5_why(T->err, sizeof T->err, "cannot read back \"%s\"", path.s);
         goto done;
     }
     // the contigs present, in code order
@@ -1153,22 +1154,17 @@ static int plot_trait(run_t *R, trait_t *T, kstring_t *tops)
     for (size_t i = 0; i < n; i++) pts[i].contig = map[pts[i].contig];
     T->lambda = NAN;
     if (n) {
-        ksprintf(&path, "%s", "");
         path.l = 0;
         ksprintf(&path, "%s.manhattan", T->prefix);
-        if (g5_plot_manhattan(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, nc, names, lengths, pts, n, why,
-                              sizeof why) < 0) {
-            g5_err(TOOL, "%s", why);
+        if (g5_plot_manhattan(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, nc, names, lengths, pts, n, T->err,
+                              sizeof T->err) < 0)
             goto done;
-        }
         path.l = 0;
         ksprintf(&path, "%s.qq", T->prefix);
-        if (g5_plot_qq(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, p, n, &T->lambda, why, sizeof why) < 0) {
-            g5_err(TOOL, "%s", why);
+        if (g5_plot_qq(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, p, n, &T->lambda, T->err, sizeof T->err) < 0)
             goto done;
-        }
     }
-    for (int i = 0; i < ntop; i++) kputs(top[i].line, tops);
+    for (int i = 0; i < ntop; i++) kputs(top[i].line, &T->tops);
     status = 0;
 done:
     for (int i = 0; i < ntop; i++) free(top[i].line);
@@ -1181,9 +1177,8 @@ done:
 }
 
 /* Close a trait's file with its metadata. */
-static int finish_trait(run_t *R, trait_t *T, const g5_pheno_t *ph)
+static int finish_trait(const run_t *R, trait_t *T, const g5_pheno_t *ph)
 {
-    char why[512];
     g5_ssf_meta_t meta = {
         .trait_description = ph->desc[T->col] ? ph->desc[T->col] : T->name,
         .genome_assembly = R->a->assembly ? R->a->assembly : "NR",
@@ -1195,10 +1190,60 @@ static int finish_trait(run_t *R, trait_t *T, const g5_pheno_t *ph)
         .adjusted_covariates = (const char *const *)R->cov_names,
         .n_covariates = R->c,
     };
-    int r = g5_ssf_close(T->ssf, &meta, why, sizeof why);
+    int r = g5_ssf_close(T->ssf, &meta, T->err, sizeof T->err);
     T->ssf = NULL;
-    if (r < 0) g5_err(TOOL, "%s", why);
     return r;
+}
+
+/* After the scan, per trait (on a worker when there are workers): its
+ * file closed, read back, plotted.  cairo draws on several threads safely,
+ * and plot numbers each SVG's names within the file, so the plots do not
+ * depend on the order they are drawn in. */
+typedef struct finish_job {
+    const run_t *R;
+    trait_t *T;
+    const g5_pheno_t *ph;
+} finish_job_t;
+
+static void *finish_job(void *arg)
+{
+    finish_job_t *j = arg;
+    if (finish_trait(j->R, j->T, j->ph) == 0) plot_trait(j->T);
+    return j;
+}
+
+/* Finish every analysed trait; @return 0, or -1 after reporting the first failure in trait order */
+static int finish_all(run_t *R, const g5_pheno_t *ph, htsThreadPool *pool)
+{
+    finish_job_t *jobs = calloc(R->ntraits + 1, sizeof *jobs);
+    hts_tpool_process *q = NULL;
+    if (!jobs || (pool->pool && !(q = hts_tpool_process_init(pool->pool, R->ntraits + 1, 0)))) {
+        free(jobs);
+        return g5_err(TOOL, "out of memory"), -1;
+    }
+    int status = 0;
+    for (int t = 0; t < R->ntraits; t++) {
+        if (!R->traits[t].ssf) continue;
+        // the compression runs on the pool: wait for it here, not in a job
+        if (g5_ssf_end(R->traits[t].ssf, R->traits[t].err, sizeof R->traits[t].err) < 0) break;
+        jobs[t] = (finish_job_t){ R, &R->traits[t], ph };
+        if (!q) finish_job(&jobs[t]);
+        else if (hts_tpool_dispatch(pool->pool, q, finish_job, &jobs[t]) < 0) status = -1;
+    }
+    if (q) {
+        hts_tpool_process_flush(q);
+        hts_tpool_result *res;
+        while ((res = hts_tpool_next_result(q))) hts_tpool_delete_result(res, 0);
+        hts_tpool_process_destroy(q);
+    }
+    for (int t = 0; t < R->ntraits && status == 0; t++)
+        if (R->traits[t].err[0]) {
+            g5_err(TOOL, "%s", R->traits[t].err);
+            status = -1;
+        }
+    if (status < 0 && !R->traits[0].err[0]) g5_err(TOOL, "cannot queue work");
+    free(jobs);
+    return status;
 }
 
 /* Open file descriptors enough for every trait's file (and a margin). */
@@ -1278,6 +1323,7 @@ static void free_run(run_t *R)
         g5_ssf_abort(R->traits[t].ssf);
         free(R->traits[t].skip);
         free(R->traits[t].prefix);
+        free(R->traits[t].tops.s);
     }
     free(R->traits);
     for (int g = 0; g < R->ngroups; g++) {
@@ -1405,14 +1451,12 @@ int main_assoc(int argc, char *argv[])
     if (nothing_tested(&R)) goto done;
     ksprintf(&log, "variants: %lld read, %lld tested; left out: %lld on contigs other than 1-22, X, Y, MT, %lld with "
              "alleles other than A, C, G, T\n", R.nread, R.used, R.off_contig, R.bad_allele);
-    for (int t = 0; t < R.ntraits; t++)
-        if (R.traits[t].ssf && finish_trait(&R, &R.traits[t], ph) < 0) goto done;
-    // plots in a fixed order, one at a time: see libseq/plot.h
     plotted = 1;
+    if (finish_all(&R, ph, &pool) < 0) goto done;
     for (int t = 0; t < R.ntraits; t++) {
         trait_t *T = &R.traits[t];
         if (T->skip) continue;
-        if (plot_trait(&R, T, &tops) < 0) goto done;
+        kputsn(T->tops.s ? T->tops.s : "", T->tops.l, &tops);
         if (a.o.verbosity >= 1)
             g5_info(TOOL, "%s: lambda %.4f, %lld variants tested", T->name, T->lambda, T->count[ST_OK]);
     }
