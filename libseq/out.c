@@ -27,9 +27,11 @@ struct g5_out {
 };
 
 /* The registry.  Modified only with the cleanup signals blocked, so the
- * handler never sees a half-linked node; read by the handler and at exit. */
+ * handler never sees a half-linked node, and under a lock, as threads
+ * open and commit outputs side by side; read by the handler and at exit. */
 static struct g5_out *live;
 static int installed;
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 #define N_SIGNALS (int)(sizeof cleanup_signals / sizeof *cleanup_signals)
 
@@ -78,8 +80,10 @@ static void unregister(g5_out_t *o)
 {
     sigset_t old;
     block_signals(&old);
+    pthread_mutex_lock(&live_lock);
     for (struct g5_out **p = &live; *p; p = &(*p)->next)
         if (*p == o) { *p = o->next; break; }
+    pthread_mutex_unlock(&live_lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -106,11 +110,13 @@ g5_out_t *g5_out_open(const char *path)
     o->pid = getpid();
     snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)o->pid);
 
-    install_cleanup();
     sigset_t old;
     block_signals(&old);
+    pthread_mutex_lock(&live_lock);
+    install_cleanup();
     o->next = live;
     live = o;
+    pthread_mutex_unlock(&live_lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return o;
 

@@ -9,7 +9,8 @@
  * place.  Anything not committed is removed by g5_out_abort(), at exit, and
  * on SIGINT/SIGTERM/SIGHUP: the live temporaries are kept in a process-wide
  * registry that the signal handler walks (unlink() is async-signal-safe);
- * this registry is the one piece of global state in libseq, for the same
+ * this registry (behind a lock: threads open outputs side by side) is the
+ * one piece of global state in libseq, for the same
  * reason git keeps its lockfiles in one list.  "-" (stdout) is passed through
  * untouched.
  *
