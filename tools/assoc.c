@@ -12,13 +12,16 @@
  * (libseq/logreg, Firth where the fit fails).  Filters (call rate, MAF,
  * MAC, HWE, cases) are judged per group, on the samples its traits use.
  *
- * The main thread reads blocks of variants; -@ workers test them and format
- * the rows of each trait's file; the main thread appends the rows in block
- * order.  Blocks have a fixed size and the sums inside a test do not depend
- * on the thread that runs it, so the files are the same at any -@.  When
- * the scan is done each trait's file is closed (indexed, with its YAML
- * sidecar) and read back for its plots, lambda and top hits: the plots
- * show exactly what the file holds, and memory never holds a trait's scan.
+ * The main thread reads blocks of records -- for VCF text only their lines,
+ * which the -@ workers decode (libseq/geno), as parsing thousands of
+ * genotypes per line is most of the work -- and the workers test them and
+ * format each trait's rows (libseq/fmt); the main thread appends the rows
+ * in block order.  Blocks hold a fixed number of records and the sums
+ * inside a test do not depend on the thread that runs it, so the files are
+ * the same at any -@.  When the scan is done each trait's file is closed
+ * (indexed, with its YAML sidecar) and read back for its plots, lambda and
+ * top hits, trait by trait on the workers: the plots show exactly what the
+ * file holds, and memory never holds a whole trait's scan.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -147,7 +150,7 @@ typedef struct block {
 typedef struct scratch {
     double *xd;             /* complete variants of a group: n x BLOCK */
     int dense[BLOCK];
-    double *xg, *Cs, *ys, *xs;
+    double *Cs, *ys, *xs;       /* a variant's samples with a genotype, gathered */
     double *work;
     g5_logreg_t *lr;
     g5_lmres_t *lm;         /* BLOCK x (quantitative traits of a group) */
@@ -571,7 +574,7 @@ oom:
 
 static void scratch_free(scratch_t *s)
 {
-    free(s->xd); free(s->xg); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
+    free(s->xd); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
     g5_logreg_free(s->lr);
     g5_gdecoder_free(s->dec);
     free(s);
@@ -588,7 +591,7 @@ static scratch_t *scratch_get(run_t *R)
     int maxq = 1;
     for (int g = 0; g < R->ngroups; g++) if (R->groups[g].nq > maxq) maxq = R->groups[g].nq;
     if (!(s = calloc(1, sizeof *s))) return NULL;
-    if (!(s->xd = malloc(n * BLOCK * sizeof *s->xd)) || !(s->xg = malloc(n * sizeof *s->xg))
+    if (!(s->xd = malloc(n * BLOCK * sizeof *s->xd))
         || !(s->Cs = malloc(n * (R->c + 1) * sizeof *s->Cs)) || !(s->ys = malloc(n * sizeof *s->ys))
         || !(s->xs = malloc(n * sizeof *s->xs)) || !(s->work = malloc((R->work + 1) * sizeof *s->work))
         || !(s->lm = malloc((size_t)BLOCK * maxq * sizeof *s->lm)) || !(s->lr = g5_logreg_init(n, R->c))

@@ -54,7 +54,7 @@
 #
 # Writes OUTDIR/assoc-bench.tsv (the table), OUTDIR/assoc-bench.runs.tsv
 # (every run) and the last round's outputs in OUTDIR/assoc/: g5.q1.*,
-# g5.all.* (g5's: 0.6 GB at 100,000 variants, mostly SVG), plink2.q1.*,
+# g5.all.* (g5's: bgzipped GWAS-SSF, indexes, sidecars and plots), plink2.q1.*,
 # plink2.all.* (plink2's; of the 100-trait run only Q1's .glm.linear, 33 MB,
 # and the .log are kept: the rest is 3 GB), plot/ (plot-bench's four
 # files).  plot-bench (plot-bench.c, built by
