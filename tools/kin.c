@@ -1,0 +1,418 @@
+/*
+ * kin.c -- g5 kin: KING-robust kinship of every pair of samples of a call
+ * set (plink2 --make-king-table's numbers), the degree of relationship it
+ * implies, and the fewest samples to drop so that no close relatives
+ * remain.
+ *
+ * Genotypes come through libseq/geno (the decoding g5 assoc uses), are
+ * filtered (biallelic, diploid hard calls; --maf, --geno) and counted by
+ * libseq/kin in chunks of variants within the memory budget; -@ threads
+ * share the pairs.  The table lists pairs in plink2's order (by the later
+ * sample, then the earlier), so it is the same at any -@ and any -m.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/khash.h>
+#include <htslib/kstring.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "geno.h"
+#include "kin.h"
+#include "out.h"
+#include "progress.h"
+#include "ssf.h"
+
+static const char TOOL[] = "kin";
+
+KHASH_MAP_INIT_STR(idx, int)
+
+typedef struct args {
+    g5_opts_t o;
+    const char *in, *within;
+    double min_kinship, cutoff, maf, geno;
+    int help;
+    char *cmdline;
+} args_t;
+
+/* KING's degrees: the thresholds halve from duplicates (0.5) down. */
+static const struct { double above; const char *name; } degrees[] = {
+    { 0.354, "dup/MZ" }, { 0.177, "1st" }, { 0.0884, "2nd" }, { 0.0442, "3rd" }, { -INFINITY, "unrelated" },
+};
+#define NDEGREES 5
+
+static int degree_of(double kinship)
+{
+    int d = 0;
+    while (d < NDEGREES - 1 && !(kinship > degrees[d].above)) d++;
+    return d;
+}
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+        "Usage: g5 kin [options] -o PREFIX GENOTYPES.vcf.gz|.bcf|.bed\n"
+        "\n"
+        "KING-robust kinship of every pair of samples, as plink2 --make-king-table,\n"
+        "from biallelic diploid hard calls (GT) on the autosomes, with the degree of\n"
+        "relationship and the fewest samples to drop (greedily) to leave no close\n"
+        "relatives.\n"
+        "\n"
+        "Pairs:\n"
+        "      --min-kinship FLOAT  write pairs with kinship at least FLOAT; a negative\n"
+        "                           value writes every pair [0.0442: 3rd degree]\n"
+        "      --within FILE        only pairs in the same group: TSV IID, GROUP with a\n"
+        "                           header line\n"
+        "      --cutoff FLOAT       drop samples until no pair is above FLOAT [0.0884]\n"
+        "Variants:\n"
+        "      --maf FLOAT          minor allele frequency at least FLOAT [0]\n"
+        "      --geno FLOAT         at most FLOAT of the samples without a call [1]\n"
+        "Output:\n"
+        "  -o, --output PREFIX      PREFIX.kin0 (plink2's columns, then DEGREE),\n"
+        "                           PREFIX.exclude.id, PREFIX.log\n"
+        "  -@, --threads INT        extra threads [0]\n"
+        "  -m, --memory SIZE        memory budget [1G]\n"
+        "      --progress, --no-progress, --verbosity INT, -h, --help\n"
+        "\n"
+        "See g5-kin(1).\n");
+}
+
+enum { OPT_MIN_KINSHIP = G5_OPT_TOOL_BASE, OPT_WITHIN, OPT_CUTOFF, OPT_MAF, OPT_GENO };
+
+static int parse_args(args_t *a, int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        G5_OPTS_LONG,
+        {"min-kinship", required_argument, NULL, OPT_MIN_KINSHIP},
+        {"within", required_argument, NULL, OPT_WITHIN},
+        {"cutoff", required_argument, NULL, OPT_CUTOFF},
+        {"maf", required_argument, NULL, OPT_MAF},
+        {"geno", required_argument, NULL, OPT_GENO},
+        {NULL, 0, NULL, 0}
+    };
+    int c, r;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":@:o:m:h", longopts, NULL)) >= 0) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            a->help = 1;
+            return G5_EXIT_OK;
+        case OPT_WITHIN: a->within = optarg; break;
+        case OPT_MIN_KINSHIP:
+            if (g5_parse_double(optarg, -1e9, 1, &a->min_kinship) < 0)
+                return g5_usage_error(TOOL, "--min-kinship wants a number up to 1, not \"%s\"", optarg);
+            break;
+        case OPT_CUTOFF:
+            if (g5_parse_double(optarg, -1, 1, &a->cutoff) < 0)
+                return g5_usage_error(TOOL, "--cutoff wants a kinship in [-1, 1], not \"%s\"", optarg);
+            break;
+        case OPT_MAF:
+            if (g5_parse_double(optarg, 0, 0.5, &a->maf) < 0)
+                return g5_usage_error(TOOL, "--maf wants a frequency in [0, 0.5], not \"%s\"", optarg);
+            break;
+        case OPT_GENO:
+            if (g5_parse_double(optarg, 0, 1, &a->geno) < 0)
+                return g5_usage_error(TOOL, "--geno wants a fraction in [0, 1], not \"%s\"", optarg);
+            break;
+        default:
+            if ((r = g5_opts_other(&a->o, c, argv, "@omvp")) != G5_EXIT_OK) return r;
+        }
+    }
+    if (argc == 1) {
+        usage(stderr);
+        return G5_EXIT_USAGE;
+    }
+    if (!strcmp(a->o.out, "-")) return g5_usage_error(TOOL, "an output prefix is needed: -o PREFIX");
+    return g5_opts_one_input(&a->o, argc, argv, usage, &a->in);
+}
+
+/* --within: each sample's group (-1: in no group, so in no pair).
+ * @return 0, or -1 after reporting (a sample the genotypes lack, a bad line) */
+static int read_groups(const args_t *a, g5_geno_t *g, int *group, int *ngrouped)
+{
+    int n = g5_geno_nsamples(g), r = -1, lineno = 0, ngroups = 0;
+    khash_t(idx) *by_iid = kh_init(idx), *by_group = kh_init(idx);
+    FILE *fp = fopen(a->within, "r");
+    char *line = NULL;
+    size_t mline = 0;
+    ssize_t len;
+    if (!fp) {
+        g5_err_errno(TOOL, "cannot read \"%s\"", a->within);
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        int absent;
+        khint_t k = kh_put(idx, by_iid, g5_geno_sample(g, i), &absent);
+        kh_val(by_iid, k) = i;
+        group[i] = -1;
+    }
+    *ngrouped = 0;
+    while ((len = getline(&line, &mline, fp)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+        if (lineno == 1 || !*line) continue;    // the header
+        char *tab = strchr(line, '\t');
+        if (!tab || !tab[1]) {
+            g5_err(TOOL, "\"%s\" line %d: an IID and a group are needed, separated by a tab", a->within, lineno);
+            goto done;
+        }
+        *tab = 0;
+        khint_t k = kh_get(idx, by_iid, line);
+        if (k == kh_end(by_iid)) {
+            g5_err(TOOL, "\"%s\" line %d: sample \"%s\" is not in \"%s\"", a->within, lineno, line, a->in);
+            goto done;
+        }
+        int s = kh_val(by_iid, k), absent;
+        char *name = tab + 1;
+        khint_t gk = kh_get(idx, by_group, name);
+        if (gk == kh_end(by_group)) {
+            if (!(name = strdup(name))) goto done;
+            gk = kh_put(idx, by_group, name, &absent);
+            kh_val(by_group, gk) = ngroups++;
+        }
+        if (group[s] < 0) (*ngrouped)++;
+        group[s] = kh_val(by_group, gk);
+    }
+    r = 0;
+done:
+    if (fp) fclose(fp);
+    free(line);
+    for (khint_t k = 0; k < kh_end(by_group); k++)
+        if (kh_exist(by_group, k)) free((char *)kh_key(by_group, k));
+    kh_destroy(idx, by_iid);
+    kh_destroy(idx, by_group);
+    return r;
+}
+
+/* Drop samples until no pair above the cutoff remains: each time the one in
+ * the most such pairs (the first of equals).  Minimum vertex cover is
+ * NP-hard; the greedy choice is the usual answer (plink2's --king-cutoff
+ * does the like).  Marks drop[i]; @return how many, or -1 (out of memory) */
+static int exclude(const g5_kin_t *k, int n, const int *group, double cutoff, char *drop)
+{
+    int *deg = calloc(n, sizeof *deg), *ei = NULL, *ej = NULL, ne = 0, me = 0, ndrop = 0;
+    if (!deg) return -1;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            if (group && (group[i] < 0 || group[i] != group[j])) continue;
+            double c = g5_kin_coef(g5_kin_get(k, i, j));
+            if (!(c > cutoff)) continue;
+            if (ne == me) {
+                me = me ? 2 * me : 64;
+                int *a = realloc(ei, me * sizeof *a), *b = a ? realloc(ej, me * sizeof *b) : NULL;
+                if (a) ei = a;
+                if (b) ej = b;
+                if (!a || !b) { ndrop = -1; goto done; }
+            }
+            ei[ne] = i;
+            ej[ne++] = j;
+            deg[i]++;
+            deg[j]++;
+        }
+    for (;;) {
+        int best = -1;
+        for (int i = 0; i < n; i++)
+            if (!drop[i] && deg[i] > 0 && (best < 0 || deg[i] > deg[best])) best = i;
+        if (best < 0) break;
+        drop[best] = 1;
+        ndrop++;
+        for (int e = 0; e < ne; e++)
+            if (ei[e] == best || ej[e] == best) {
+                deg[ei[e]]--;
+                deg[ej[e]]--;
+                ei[e] = ej[e] = -1;
+            }
+    }
+done:
+    free(deg);
+    free(ei);
+    free(ej);
+    return ndrop;
+}
+
+static void put_num(FILE *fp, double v)
+{
+    char buf[32];
+    if (isnan(v)) fputs("NA", fp);
+    else fwrite(buf, 1, g5_fmt_g(buf, v, 7), fp);
+}
+
+static int write_log(FILE *fp, void *ctx)
+{
+    kstring_t *log = ctx;
+    return fwrite(log->s, 1, log->l, fp) == log->l ? 0 : -1;
+}
+
+int main_kin(int argc, char *argv[])
+{
+    args_t a;
+    memset(&a, 0, sizeof a);
+    g5_opts_init(&a.o, TOOL);
+    a.min_kinship = 0.0442;
+    a.cutoff = 0.0884;
+    a.geno = 1;
+    g5_geno_t *g = NULL;
+    g5_kin_t *k = NULL;
+    int *group = NULL;
+    char *drop = NULL;
+    g5_out_t *kin0 = NULL, *excl = NULL;
+    kstring_t log = KS_INITIALIZE, path = KS_INITIALIZE;
+    char why[1024];
+    int status = parse_args(&a, argc, argv);
+    if (status != G5_EXIT_OK || a.help) goto done;
+    status = G5_EXIT_DATA;
+    if (!(a.cmdline = g5_cmdline(argc, argv))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    if (!(g = g5_geno_open(a.in, NULL, a.o.threads, why, sizeof why))) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    int n = g5_geno_nsamples(g), ngrouped = n;
+    if (n < 2) {
+        g5_err(TOOL, "\"%s\" has %d sample%s: kinship needs two or more", a.in, n, n == 1 ? "" : "s");
+        goto done;
+    }
+    if (a.within && (!(group = malloc(n * sizeof *group)) || read_groups(&a, g, group, &ngrouped) < 0)) {
+        if (!group) g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    size_t budget = a.o.memory ? a.o.memory : (size_t)1 << 30;
+    if (!(k = g5_kin_init(n, budget, a.o.threads))) {
+        if (budget < g5_kin_pair_bytes(n) + (size_t)n * 3 * 8)
+            g5_err(TOOL, "-m %zuM is too small for %d samples: their pairs' counts alone take %zuM", budget >> 20, n,
+                   (g5_kin_pair_bytes(n) >> 20) + 1);
+        else
+            g5_err(TOOL, "out of memory");
+        goto done;
+    }
+
+    // the variants
+    g5_progress_t progress;
+    g5_progress_start(&progress, TOOL, "variants", a.o.progress, 0);
+    long long nread = 0, sex = 0, multi = 0, nondiploid = 0, callrate = 0, rare = 0;
+    const g5_gvar_t *v;
+    int r;
+    while ((r = g5_geno_next(g, &v)) == 1) {
+        nread++;
+        g5_progress_add(&progress, 1);
+        // autosomes only, as plink2: X and Y calls depend on sex
+        int code = g5_ssf_chrom_code(v->chrom);
+        if (code < 1 || code > 22) { sex++; continue; }
+        if (v->nalt != 1) { multi++; continue; }
+        if (v->an != 2.0 * v->n) { nondiploid++; continue; }
+        if (v->n == 0 || (double)(n - v->n) > a.geno * n) { callrate++; continue; }
+        double f = v->ac / v->an;
+        if ((f < 0.5 ? f : 1 - f) < a.maf) { rare++; continue; }
+        if (g5_kin_add(k, v->x) < 0) {
+            g5_err(TOOL, "cannot start threads");
+            goto done;
+        }
+    }
+    g5_progress_done(&progress);
+    if (r < 0) {
+        g5_err(TOOL, "%s", g5_geno_why(g));
+        goto done;
+    }
+    if (g5_kin_finish(k) < 0) {
+        g5_err(TOOL, "cannot start threads");
+        goto done;
+    }
+    if (!g5_kin_nvariants(k)) {
+        g5_err(TOOL, "\"%s\": no variant left to count (%lld read: %lld not on autosomes 1-22, %lld multiallelic, "
+               "%lld not diploid, %lld over --geno, %lld under --maf)", a.in, nread, sex, multi, nondiploid, callrate,
+               rare);
+        goto done;
+    }
+
+    // the table, pairs in sample order
+    ksprintf(&path, "%s.kin0", a.o.out);
+    FILE *fp;
+    if (!(kin0 = g5_out_open(path.s)) || !(fp = g5_out_stream(kin0))) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
+        goto done;
+    }
+    fputs("#IID1\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP\tDEGREE\n", fp);
+    long long by_degree[NDEGREES] = { 0 }, npairs = 0, written = 0;
+    // plink2's order: by the later sample, then the earlier, later first
+    for (int j = 1; j < n; j++)
+        for (int i = 0; i < j; i++) {
+            if (group && (group[i] < 0 || group[i] != group[j])) continue;
+            const g5_kin_pair_t *p = g5_kin_get(k, i, j);
+            double c = g5_kin_coef(p);
+            int d = degree_of(c);
+            npairs++;
+            by_degree[d]++;
+            if (!(c >= a.min_kinship) && !(a.min_kinship < 0)) continue;
+            written++;
+            fprintf(fp, "%s\t%s\t%u\t", g5_geno_sample(g, j), g5_geno_sample(g, i), p->nsnp);
+            put_num(fp, p->nsnp ? (double)p->hethet / p->nsnp : NAN);
+            fputc('\t', fp);
+            put_num(fp, p->nsnp ? (double)p->ibs0 / p->nsnp : NAN);
+            fputc('\t', fp);
+            put_num(fp, c);
+            fprintf(fp, "\t%s\n", degrees[d].name);
+        }
+
+    // the samples to drop
+    if (!(drop = calloc(n, 1))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    int ndrop = exclude(k, n, group, a.cutoff, drop);
+    if (ndrop < 0) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    path.l = 0;
+    ksprintf(&path, "%s.exclude.id", a.o.out);
+    if (!(excl = g5_out_open(path.s)) || !(fp = g5_out_stream(excl))) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
+        goto done;
+    }
+    fputs("#IID\n", fp);
+    for (int i = 0; i < n; i++)
+        if (drop[i]) fprintf(fp, "%s\n", g5_geno_sample(g, i));
+
+    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+    ksprintf(&log, "samples: %d in \"%s\"", n, a.in);
+    if (group) ksprintf(&log, ", %d in groups of \"%s\"", ngrouped, a.within);
+    ksprintf(&log, "\nvariants: %lld read, %llu counted; left out: %lld not on autosomes 1-22, %lld multiallelic, "
+             "%lld with calls that are not diploid, %lld over --geno %g, %lld under --maf %g\n", nread,
+             (unsigned long long)g5_kin_nvariants(k), sex, multi, nondiploid, callrate, a.geno, rare, a.maf);
+    ksprintf(&log, "pairs: %lld, %lld written (kinship >= %g)\n", npairs, written, a.min_kinship);
+    for (int d = 0; d < NDEGREES; d++) ksprintf(&log, "degree\t%s\t%lld\n", degrees[d].name, by_degree[d]);
+    ksprintf(&log, "exclude: %d samples leave no pair above %g\n", ndrop, a.cutoff);
+    path.l = 0;
+    ksprintf(&path, "%s.log", a.o.out);
+    // the table and list first, the log last: a log names finished files
+    int c1 = g5_out_commit(kin0), c2 = g5_out_commit(excl);
+    kin0 = excl = NULL;
+    if (c1 < 0 || c2 < 0 || g5_out_text(path.s, write_log, &log) < 0) {
+        g5_err_errno(TOOL, "cannot write the outputs of \"%s\"", a.o.out);
+        goto done;
+    }
+    if (a.o.verbosity >= 1)
+        g5_info(TOOL, "%lld pairs, %lld at kinship >= %g; %lld duplicate, %lld 1st, %lld 2nd, %lld 3rd degree; "
+                "%d samples to exclude", npairs, written, a.min_kinship, by_degree[0], by_degree[1], by_degree[2],
+                by_degree[3], ndrop);
+    status = G5_EXIT_OK;
+done:
+    g5_out_abort(kin0);
+    g5_out_abort(excl);
+    g5_kin_free(k);
+    g5_geno_close(g);
+    free(group);
+    free(drop);
+    free(log.s);
+    free(path.s);
+    free(a.cmdline);
+    return status;
+}
