@@ -8,11 +8,14 @@
 
 #include "kin.h"
 
+#define TILE 64             /* samples per side of a tile of pairs */
+
 struct g5_kin {
     int n, threads;
     size_t words;           /* 64-bit words per sample and plane in a chunk */
     size_t used;            /* variants in the chunk */
-    uint64_t *called, *het, *alt;   /* n x words each */
+    uint64_t *planes;       /* per sample: words of called, het, hom-alt, hom-ref */
+    uint32_t *called, *het; /* per sample: calls and heterozygotes in the chunk */
     g5_kin_pair_t *pairs;   /* n (n - 1) / 2, row by row */
     uint64_t nvariants;
 };
@@ -29,22 +32,21 @@ static size_t pair_index(int n, int i, int j)
 
 g5_kin_t *g5_kin_init(int n, size_t budget, int threads)
 {
-    size_t fixed = g5_kin_pair_bytes(n), per_word = (size_t)n * 3 * sizeof(uint64_t);
+    size_t fixed = g5_kin_pair_bytes(n), per_word = (size_t)n * 4 * sizeof(uint64_t);
     if (n < 2 || budget < fixed + per_word) return NULL;
     g5_kin_t *k = calloc(1, sizeof *k);
     if (!k) return NULL;
     k->n = n;
     k->threads = threads;
-    // as many words as the budget holds, up to 64 (4096 variants: enough
-    // to keep the pair loop in the planes' cache lines)
+    // as many words as the budget holds, up to 128 (8192 variants): two
+    // tiles' planes then stay in a core's L2 cache while their pairs count
     k->words = (budget - fixed) / per_word;
-    if (k->words > 64) k->words = 64;
-    size_t plane = (size_t)n * k->words;
-    k->called = calloc(plane, sizeof *k->called);
-    k->het = calloc(plane, sizeof *k->het);
-    k->alt = calloc(plane, sizeof *k->alt);
+    if (k->words > 128) k->words = 128;
+    k->planes = calloc((size_t)n * 4 * k->words, sizeof *k->planes);
+    k->called = calloc(n, sizeof *k->called);
+    k->het = calloc(n, sizeof *k->het);
     k->pairs = calloc((size_t)n * (n - 1) / 2 + 1, sizeof *k->pairs);
-    if (!k->called || !k->het || !k->alt || !k->pairs) {
+    if (!k->planes || !k->called || !k->het || !k->pairs) {
         g5_kin_free(k);
         return NULL;
     }
@@ -54,31 +56,47 @@ g5_kin_t *g5_kin_init(int n, size_t budget, int threads)
 void g5_kin_free(g5_kin_t *k)
 {
     if (!k) return;
-    free(k->called); free(k->het); free(k->alt); free(k->pairs);
+    free(k->planes); free(k->called); free(k->het); free(k->pairs);
     free(k);
 }
 
-/* The counts of rows [from, to) over the chunk's w words.  Built twice, and
- * the machine's popcount instruction used where it has one. */
+/* The counts of the pairs of a tile -- samples [i0, i1) against [j0, j1),
+ * i < j -- over the chunk's w words.  Built twice, and the machine's
+ * popcount instruction used where it has one. */
 __attribute__((target_clones("popcnt", "default")))
-static void count_rows(g5_kin_t *k, int from, int to, size_t w)
+static void count_tile(g5_kin_t *k, int i0, int i1, int j0, int j1, size_t w)
 {
     int n = k->n;
     size_t W = k->words;
-    for (int i = from; i < to; i++) {
-        const uint64_t *ci = k->called + i * W, *hi = k->het + i * W, *ai = k->alt + i * W;
-        g5_kin_pair_t *p = k->pairs + pair_index(n, i, i + 1);
-        for (int j = i + 1; j < n; j++, p++) {
-            const uint64_t *cj = k->called + j * W, *hj = k->het + j * W, *aj = k->alt + j * W;
-            uint32_t nsnp = 0, hethet = 0, ibs0 = 0, het1 = 0, het2 = 0;
-            for (size_t x = 0; x < w; x++) {
-                uint64_t both = ci[x] & cj[x];
-                uint64_t ref_i = ci[x] & ~hi[x] & ~ai[x], ref_j = cj[x] & ~hj[x] & ~aj[x];
-                nsnp += (uint32_t)__builtin_popcountll(both);
-                hethet += (uint32_t)__builtin_popcountll(hi[x] & hj[x]);
-                ibs0 += (uint32_t)__builtin_popcountll((ref_i & aj[x]) | (ai[x] & ref_j));
-                het1 += (uint32_t)__builtin_popcountll(hi[x] & cj[x]);
-                het2 += (uint32_t)__builtin_popcountll(hj[x] & ci[x]);
+    uint32_t all = (uint32_t)k->used;
+    for (int i = i0; i < i1; i++) {
+        const uint64_t *ci = k->planes + (size_t)i * 4 * W, *hi = ci + W, *ai = hi + W, *ri = ai + W;
+        int from = j0 > i + 1 ? j0 : i + 1;
+        if (from >= j1) continue;
+        g5_kin_pair_t *p = k->pairs + pair_index(n, i, from);
+        for (int j = from; j < j1; j++, p++) {
+            const uint64_t *cj = k->planes + (size_t)j * 4 * W, *hj = cj + W, *aj = hj + W, *rj = aj + W;
+            uint32_t nsnp, hethet = 0, ibs0 = 0, het1, het2;
+            if (k->called[i] == all && k->called[j] == all) {
+                // both called everywhere (the usual case): the shared
+                // variants are all of them, and each one's heterozygotes
+                // are counted already
+                for (size_t x = 0; x < w; x++) {
+                    hethet += (uint32_t)__builtin_popcountll(hi[x] & hj[x]);
+                    ibs0 += (uint32_t)__builtin_popcountll((ri[x] & aj[x]) | (ai[x] & rj[x]));
+                }
+                nsnp = all;
+                het1 = k->het[i];
+                het2 = k->het[j];
+            } else {
+                nsnp = het1 = het2 = 0;
+                for (size_t x = 0; x < w; x++) {
+                    nsnp += (uint32_t)__builtin_popcountll(ci[x] & cj[x]);
+                    hethet += (uint32_t)__builtin_popcountll(hi[x] & hj[x]);
+                    ibs0 += (uint32_t)__builtin_popcountll((ri[x] & aj[x]) | (ai[x] & rj[x]));
+                    het1 += (uint32_t)__builtin_popcountll(hi[x] & cj[x]);
+                    het2 += (uint32_t)__builtin_popcountll(hj[x] & ci[x]);
+                }
             }
             p->nsnp += nsnp;
             p->hethet += hethet;
@@ -95,12 +113,16 @@ typedef struct job {
     size_t w;
 } job_t;
 
-/* Rows dealt out in turn (row i to thread i mod nt): rows get shorter
- * towards the end, and dealing keeps the shares even. */
+/* Tiles dealt out in turn (tile number t, t + nt, ...): a tile's pairs
+ * belong to it alone, and dealing keeps the shares even. */
 static void *count_job(void *arg)
 {
     job_t *j = arg;
-    for (int i = j->t; i < j->k->n - 1; i += j->nt) count_rows(j->k, i, i + 1, j->w);
+    int n = j->k->n, tile = 0;
+    for (int i0 = 0; i0 < n; i0 += TILE)
+        for (int j0 = i0; j0 < n; j0 += TILE, tile++)
+            if (tile % j->nt == j->t)
+                count_tile(j->k, i0, i0 + TILE < n ? i0 + TILE : n, j0, j0 + TILE < n ? j0 + TILE : n, j->w);
     return NULL;
 }
 
@@ -110,7 +132,8 @@ static int count_chunk(g5_kin_t *k)
     size_t w = (k->used + 63) / 64;
     int nt = k->threads > 0 ? k->threads : 1, r = 0;
     if (nt == 1) {
-        count_rows(k, 0, k->n - 1, w);
+        job_t one = { k, 0, 1, w };
+        count_job(&one);
     } else {
         pthread_t tid[nt];
         job_t jobs[nt];
@@ -126,10 +149,9 @@ static int count_chunk(g5_kin_t *k)
         for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
         if (r < 0) return r;
     }
-    size_t plane = (size_t)k->n * k->words;
-    memset(k->called, 0, plane * sizeof *k->called);
-    memset(k->het, 0, plane * sizeof *k->het);
-    memset(k->alt, 0, plane * sizeof *k->alt);
+    memset(k->planes, 0, (size_t)k->n * 4 * k->words * sizeof *k->planes);
+    memset(k->called, 0, k->n * sizeof *k->called);
+    memset(k->het, 0, k->n * sizeof *k->het);
     k->used = 0;
     return 0;
 }
@@ -140,10 +162,12 @@ int g5_kin_add(g5_kin_t *k, const double *x)
     uint64_t bit = (uint64_t)1 << (k->used % 64);
     for (int i = 0; i < k->n; i++) {
         if (isnan(x[i])) continue;
-        size_t at = (size_t)i * k->words + word;
-        k->called[at] |= bit;
-        if (x[i] == 1) k->het[at] |= bit;
-        else if (x[i] == 2) k->alt[at] |= bit;
+        uint64_t *c = k->planes + (size_t)i * 4 * k->words + word;
+        *c |= bit;
+        k->called[i]++;
+        if (x[i] == 1) c[k->words] |= bit, k->het[i]++;
+        else if (x[i] == 2) c[2 * k->words] |= bit;
+        else c[3 * k->words] |= bit;
     }
     k->nvariants++;
     if (++k->used == k->words * 64) return count_chunk(k);

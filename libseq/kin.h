@@ -6,7 +6,7 @@
  * Relatedness must be checked for every pair of a cohort, so the work is
  * quadratic in samples and linear in variants; what makes it fast is
  * counting 64 variants at a time.  Each sample's calls of a chunk of
- * variants are kept as three bit planes -- called, heterozygous, hom-alt
+ * variants are kept as bit planes -- called, heterozygous, hom-alt, hom-ref
  * -- and a pair's counts over the variants both samples have a call for
  * are popcounts of ANDs of its two samples' planes: the number of such
  * variants (NSNP), both heterozygous (HETHET), opposite homozygotes (IBS0)
@@ -19,9 +19,9 @@
  * (counts, over the pair's shared variants), 0.5 for duplicates, about
  * 0.25 for first-degree relatives, halving with each degree.
  *
- * Pairs are counted by rows: thread t takes the rows of the first sample
- * that fall to it, so no two threads touch a pair and the integer counts do
- * not depend on the number of threads.
+ * Pairs are counted in tiles of 64 x 64 samples, whose planes stay in a
+ * core's cache; threads take whole tiles, so no two threads touch a pair
+ * and the integer counts do not depend on the number of threads.
  */
 #ifndef G5_KIN_H
 #define G5_KIN_H
