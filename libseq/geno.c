@@ -2,6 +2,7 @@
  * geno.c -- dosages from a VCF/BCF.  See geno.h.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,8 @@ struct g5_geno {
     int text;               /* VCF text with GT: parsed here (decode_text), not by vcf_parse */
     kstring_t text_line;
     g5_gdecoder_t d;        /* g5_geno_next's decoder */
+    struct ahead *ahead;    /* g5_geno_next's decoding ahead on threads, or NULL */
+    int threads;
     uint64_t recno;
     /* PLINK 1 binary genotypes instead of a VCF */
     FILE *bed, *bim;
@@ -57,6 +60,8 @@ struct g5_geno {
 
 #define fail(g, ...) g5_why((g)->why, sizeof (g)->why, __VA_ARGS__)
 
+static void ahead_free(struct ahead *a);
+
 void g5_geno_close(g5_geno_t *g)
 {
     if (!g) return;
@@ -69,6 +74,7 @@ void g5_geno_close(g5_geno_t *g)
     if (g->fp) hts_close(g->fp);
     free(g->path); free(g->dosage); free(g->sel); free(g->slot); free(g->d.gt); free(g->d.ds); free(g->d.v.x);
     free(g->text_line.s); free(g->d.alleles);
+    ahead_free(g->ahead);
     free(g);
 }
 
@@ -177,6 +183,7 @@ g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char 
         goto fail;
     }
     g->text = !dosage && hts_get_format(g->fp)->format == vcf;
+    g->threads = threads;
     return g;
 fail:
     g5_geno_close(g);
@@ -554,9 +561,167 @@ static int next_bed(g5_geno_t *g, const g5_gvar_t **out)
     return 1;
 }
 
+/* --- decoding ahead -----------------------------------------------------
+ * With threads, g5_geno_next reads VCF text a batch of lines at a time and
+ * has the threads decode contiguous runs of them side by side, then hands
+ * the variants out in file order.  The variants' strings point into the
+ * batch's lines, which live until the next batch; their dosages are copied
+ * out of the decoders. */
+
+#define AHEAD_LINES 1024
+
+typedef struct ahead_part {
+    g5_gdecoder_t *dec;
+    int from, to;           /* lines [from, to) of the batch */
+    g5_gvar_t *vars;        /* its variants, their x in xs */
+    double *xs;
+    int nvars, mvars;
+    int failed;
+} ahead_part_t;
+
+struct ahead {
+    int nparts;
+    ahead_part_t *parts;
+    kstring_t lines;        /* the batch, NUL-separated */
+    size_t at[AHEAD_LINES];
+    uint64_t recno[AHEAD_LINES];
+    int nlines;
+    int part, next;         /* the variant to hand out */
+};
+
+static void ahead_free(struct ahead *a)
+{
+    if (!a) return;
+    for (int p = 0; p < a->nparts; p++) {
+        g5_gdecoder_free(a->parts[p].dec);
+        free(a->parts[p].vars);
+        free(a->parts[p].xs);
+    }
+    free(a->parts);
+    free(a->lines.s);
+    free(a);
+}
+
+static struct ahead *ahead_init(g5_geno_t *g)
+{
+    struct ahead *a = calloc(1, sizeof *a);
+    if (!a || !(a->parts = calloc(g->threads + 1, sizeof *a->parts))) {
+        free(a);
+        return NULL;
+    }
+    a->nparts = g->threads + 1;
+    for (int p = 0; p < a->nparts; p++)
+        if (!(a->parts[p].dec = g5_gdecoder_init(g))) {
+            ahead_free(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* Decode lines [from, to) of the batch into the part. */
+static int ahead_part_run(struct ahead *a, ahead_part_t *pt, int nsel)
+{
+    pt->nvars = 0;
+    for (int i = pt->from; i < pt->to; i++) {
+        int r = g5_gdecoder_line(pt->dec, a->lines.s + a->at[i], a->recno[i]);
+        if (r < 0) return pt->failed = 1, -1;
+        const g5_gvar_t *v;
+        while (r > 0 && g5_gdecoder_next(pt->dec, &v)) {
+            if (pt->nvars == pt->mvars) {
+                int m = pt->mvars ? 2 * pt->mvars : 256;
+                g5_gvar_t *vars = realloc(pt->vars, m * sizeof *vars);
+                double *xs = vars ? realloc(pt->xs, (size_t)m * (nsel + 1) * sizeof *xs) : NULL;
+                if (vars) pt->vars = vars;
+                if (xs) pt->xs = xs;
+                if (!vars || !xs) return pt->failed = 1, -1;
+                pt->mvars = m;
+            }
+            memcpy(pt->xs + (size_t)pt->nvars * (nsel + 1), v->x, (size_t)nsel * sizeof *v->x);
+            pt->vars[pt->nvars++] = *v;
+        }
+    }
+    // the dosages' home is final only now (xs may have moved as it grew)
+    for (int k = 0; k < pt->nvars; k++) pt->vars[k].x = pt->xs + (size_t)k * (nsel + 1);
+    return 0;
+}
+
+typedef struct ahead_job {
+    struct ahead *a;
+    ahead_part_t *pt;
+    int nsel;
+} ahead_job_t;
+
+static void *ahead_job(void *arg)
+{
+    ahead_job_t *j = arg;
+    ahead_part_run(j->a, j->pt, j->nsel);
+    return NULL;
+}
+
+/* Read and decode the next batch.  @return 1, 0 at the end, -1 */
+static int ahead_fill(g5_geno_t *g, struct ahead *a)
+{
+    a->nlines = 0;
+    a->lines.l = 0;
+    int r = 1;
+    kstring_t *line = &g->text_line;
+    while (a->nlines < AHEAD_LINES && (r = next_line(g, line, &a->recno[a->nlines])) == 1) {
+        a->at[a->nlines++] = a->lines.l;
+        if (kputsn(line->s, line->l + 1, &a->lines) < 0) return fail(g, "out of memory");
+    }
+    if (r < 0) return -1;
+    if (!a->nlines) return 0;
+    // contiguous runs of lines, one per part; the parts run side by side
+    pthread_t tid[a->nparts];
+    ahead_job_t jobs[a->nparts];
+    int started[a->nparts];
+    for (int p = 0; p < a->nparts; p++) {
+        ahead_part_t *pt = &a->parts[p];
+        pt->from = (int)((long)a->nlines * p / a->nparts);
+        pt->to = (int)((long)a->nlines * (p + 1) / a->nparts);
+        pt->failed = 0;
+        pt->nvars = 0;
+        jobs[p] = (ahead_job_t){ a, pt, g->nsel };
+        started[p] = p > 0 && pthread_create(&tid[p], NULL, ahead_job, &jobs[p]) == 0;
+        if (p > 0 && !started[p]) ahead_job(&jobs[p]);     // no thread: do it here
+    }
+    ahead_job(&jobs[0]);
+    for (int p = 1; p < a->nparts; p++)
+        if (started[p]) pthread_join(tid[p], NULL);
+    for (int p = 0; p < a->nparts; p++)     // the first failure in file order
+        if (a->parts[p].failed) return fail(g, "%s", g5_gdecoder_why(a->parts[p].dec));
+    a->part = a->next = 0;
+    return 1;
+}
+
+static int ahead_next(g5_geno_t *g, const g5_gvar_t **out)
+{
+    struct ahead *a = g->ahead;
+    for (;;) {
+        while (a->part < a->nparts) {
+            ahead_part_t *pt = &a->parts[a->part];
+            if (a->next < pt->nvars) {
+                *out = &pt->vars[a->next++];
+                return 1;
+            }
+            a->part++;
+            a->next = 0;
+        }
+        int r = ahead_fill(g, a);
+        if (r <= 0) return r;
+    }
+}
+
 int g5_geno_next(g5_geno_t *g, const g5_gvar_t **out)
 {
     if (g->bed) return next_bed(g, out);
+    if (g->text && g->threads > 0) {
+        if (!g->ahead) {
+            if (!(g->ahead = ahead_init(g))) return fail(g, "out of memory");
+            g->ahead->part = g->ahead->nparts;
+        }
+        return ahead_next(g, out);
+    }
     for (;;) {
         if (decoder_next(&g->d, out)) return 1;
         int r = next_record(g);

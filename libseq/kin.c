@@ -16,6 +16,8 @@ struct g5_kin {
     size_t used;            /* variants in the chunk */
     uint64_t *planes;       /* per sample: words of called, het, hom-alt, hom-ref */
     uint32_t *called, *het; /* per sample: calls and heterozygotes in the chunk */
+    double *stage;          /* up to 64 variants' dosages, waiting to become a word */
+    int staged;
     g5_kin_pair_t *pairs;   /* n (n - 1) / 2, row by row */
     uint64_t nvariants;
 };
@@ -44,9 +46,10 @@ g5_kin_t *g5_kin_init(int n, size_t budget, int threads)
     if (k->words > 128) k->words = 128;
     k->planes = calloc((size_t)n * 4 * k->words, sizeof *k->planes);
     k->called = calloc(n, sizeof *k->called);
+    k->stage = malloc((size_t)64 * n * sizeof *k->stage);
     k->het = calloc(n, sizeof *k->het);
     k->pairs = calloc((size_t)n * (n - 1) / 2 + 1, sizeof *k->pairs);
-    if (!k->planes || !k->called || !k->het || !k->pairs) {
+    if (!k->planes || !k->called || !k->het || !k->stage || !k->pairs) {
         g5_kin_free(k);
         return NULL;
     }
@@ -56,7 +59,7 @@ g5_kin_t *g5_kin_init(int n, size_t budget, int threads)
 void g5_kin_free(g5_kin_t *k)
 {
     if (!k) return;
-    free(k->planes); free(k->called); free(k->het); free(k->pairs);
+    free(k->planes); free(k->called); free(k->het); free(k->stage); free(k->pairs);
     free(k);
 }
 
@@ -156,26 +159,46 @@ static int count_chunk(g5_kin_t *k)
     return 0;
 }
 
+/* The staged variants into one word of each sample's planes: sample by
+ * sample, so each sample's four words are written once. */
+static void stage_to_planes(g5_kin_t *k)
+{
+    size_t word = k->used / 64, W = k->words;
+    for (int i = 0; i < k->n; i++) {
+        uint64_t called = 0, het = 0, alt = 0, ref = 0;
+        for (int v = 0; v < k->staged; v++) {
+            double x = k->stage[(size_t)v * k->n + i];
+            uint64_t bit = (uint64_t)1 << v;
+            if (isnan(x)) continue;
+            called |= bit;
+            if (x == 1) het |= bit;
+            else if (x == 2) alt |= bit;
+            else ref |= bit;
+        }
+        uint64_t *c = k->planes + (size_t)i * 4 * W + word;
+        c[0] = called;
+        c[W] = het;
+        c[2 * W] = alt;
+        c[3 * W] = ref;
+        k->called[i] += (uint32_t)__builtin_popcountll(called);
+        k->het[i] += (uint32_t)__builtin_popcountll(het);
+    }
+    k->used += (size_t)k->staged;
+    k->staged = 0;
+}
+
 int g5_kin_add(g5_kin_t *k, const double *x)
 {
-    size_t word = k->used / 64;
-    uint64_t bit = (uint64_t)1 << (k->used % 64);
-    for (int i = 0; i < k->n; i++) {
-        if (isnan(x[i])) continue;
-        uint64_t *c = k->planes + (size_t)i * 4 * k->words + word;
-        *c |= bit;
-        k->called[i]++;
-        if (x[i] == 1) c[k->words] |= bit, k->het[i]++;
-        else if (x[i] == 2) c[2 * k->words] |= bit;
-        else c[3 * k->words] |= bit;
-    }
+    memcpy(k->stage + (size_t)k->staged * k->n, x, (size_t)k->n * sizeof *x);
     k->nvariants++;
-    if (++k->used == k->words * 64) return count_chunk(k);
-    return 0;
+    if (++k->staged < 64) return 0;
+    stage_to_planes(k);
+    return k->used == k->words * 64 ? count_chunk(k) : 0;
 }
 
 int g5_kin_finish(g5_kin_t *k)
 {
+    if (k->staged) stage_to_planes(k);
     return count_chunk(k);
 }
 
