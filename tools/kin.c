@@ -236,11 +236,11 @@ done:
     return ndrop;
 }
 
-static void put_num(FILE *fp, double v)
+static void put_num(kstring_t *s, double v)
 {
     char buf[32];
-    if (isnan(v)) fputs("NA", fp);
-    else fwrite(buf, 1, g5_fmt_g(buf, v, 7), fp);
+    if (isnan(v)) kputs("NA", s);
+    else kputsn(buf, g5_fmt_g(buf, v, 7), s);
 }
 
 static int write_log(FILE *fp, void *ctx)
@@ -262,7 +262,7 @@ int main_kin(int argc, char *argv[])
     int *group = NULL;
     char *drop = NULL;
     g5_out_t *kin0 = NULL, *excl = NULL;
-    kstring_t log = KS_INITIALIZE, path = KS_INITIALIZE;
+    kstring_t log = KS_INITIALIZE, path = KS_INITIALIZE, row = KS_INITIALIZE;
     char why[1024];
     int status = parse_args(&a, argc, argv);
     if (status != G5_EXIT_OK || a.help) goto done;
@@ -352,14 +352,27 @@ int main_kin(int argc, char *argv[])
             by_degree[d]++;
             if (!(c >= a.min_kinship) && !(a.min_kinship < 0)) continue;
             written++;
-            fprintf(fp, "%s\t%s\t%u\t", g5_geno_sample(g, j), g5_geno_sample(g, i), p->nsnp);
-            put_num(fp, p->nsnp ? (double)p->hethet / p->nsnp : NAN);
-            fputc('\t', fp);
-            put_num(fp, p->nsnp ? (double)p->ibs0 / p->nsnp : NAN);
-            fputc('\t', fp);
-            put_num(fp, c);
-            fprintf(fp, "\t%s\n", degrees[d].name);
+            // a line built in memory: millions of pairs, printf's cost shows
+            kputs(g5_geno_sample(g, j), &row);
+            kputc('\t', &row);
+            kputs(g5_geno_sample(g, i), &row);
+            kputc('\t', &row);
+            kputuw(p->nsnp, &row);
+            kputc('\t', &row);
+            put_num(&row, p->nsnp ? (double)p->hethet / p->nsnp : NAN);
+            kputc('\t', &row);
+            put_num(&row, p->nsnp ? (double)p->ibs0 / p->nsnp : NAN);
+            kputc('\t', &row);
+            put_num(&row, c);
+            kputc('\t', &row);
+            kputs(degrees[d].name, &row);
+            kputc('\n', &row);
+            if (row.l >= 1 << 16) {
+                fwrite(row.s, 1, row.l, fp);
+                row.l = 0;
+            }
         }
+    if (row.l) fwrite(row.s, 1, row.l, fp);
 
     // the samples to drop
     if (!(drop = calloc(n, 1))) {
@@ -413,6 +426,7 @@ done:
     free(drop);
     free(log.s);
     free(path.s);
+    free(row.s);
     free(a.cmdline);
     return status;
 }
