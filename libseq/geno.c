@@ -159,7 +159,7 @@ g5_geno_t *g5_geno_open(const char *path, const char *dosage, int threads, char 
     const char *field = dosage ? dosage : "GT";
     int id = bcf_hdr_id2int(g->h, BCF_DT_ID, field);
     if (id < 0 || !bcf_hdr_idinfo_exists(g->h, BCF_HL_FMT, id)) {
-        g5_why(why, nwhy, "\"%s\" has no FORMAT/%s%s", path, field, dosage ? "" : " (genotypes); dosages: --dosage DS");
+        g5_why(why, nwhy, "\"%s\" has no FORMAT/%s%s", path, field, dosage ? "" : " (genotypes)");
         goto fail;
     }
     if (dosage && bcf_hdr_id2type(g->h, BCF_HL_FMT, id) != BCF_HT_REAL) {

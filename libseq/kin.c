@@ -209,9 +209,12 @@ const g5_kin_pair_t *g5_kin_get(const g5_kin_t *k, int i, int j)
 
 double g5_kin_coef(const g5_kin_pair_t *p)
 {
-    double lo = p->het1 < p->het2 ? p->het1 : p->het2;
+    // over one denominator: the numerator is an exact integer and the one
+    // division rounds once, so a kinship of exactly 0 or 0.2 is exact
+    int64_t lo = p->het1 < p->het2 ? p->het1 : p->het2;
     if (lo == 0) return NAN;
-    return ((double)p->hethet - 2.0 * p->ibs0) / (2 * lo) + 0.5 - ((double)p->het1 + p->het2) / (4 * lo);
+    int64_t num = 2 * (int64_t)p->hethet - 4 * (int64_t)p->ibs0 + 2 * lo - p->het1 - p->het2;
+    return (double)num / (double)(4 * lo);
 }
 
 uint64_t g5_kin_nvariants(const g5_kin_t *k)

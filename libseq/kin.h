@@ -16,6 +16,8 @@
  * The coefficient is the between-family KING-robust estimator, as plink2
  * --make-king-table computes it:
  *   (HETHET - 2 IBS0) / (2 min(Het1, Het2)) + 1/2 - (Het1 + Het2) / (4 min(Het1, Het2))
+ * computed as (2 HETHET - 4 IBS0 + 2 min - Het1 - Het2) / (4 min), one
+ * rounding
  * (counts, over the pair's shared variants), 0.5 for duplicates, about
  * 0.25 for first-degree relatives, halving with each degree.
  *

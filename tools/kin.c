@@ -287,8 +287,8 @@ int main_kin(int argc, char *argv[])
     size_t budget = a.o.memory ? a.o.memory : (size_t)1 << 30;
     if (!(k = g5_kin_init(n, budget, a.o.threads))) {
         if (budget < g5_kin_pair_bytes(n) + (size_t)n * 3 * 8)
-            g5_err(TOOL, "-m %zuM is too small for %d samples: their pairs' counts alone take %zuM", budget >> 20, n,
-                   (g5_kin_pair_bytes(n) >> 20) + 1);
+            g5_err(TOOL, "-m %zuK is too small for %d samples: their pairs' counts and one chunk of calls take %zuK",
+                   budget >> 10, n, ((g5_kin_pair_bytes(n) + (size_t)n * 32) >> 10) + 1);
         else
             g5_err(TOOL, "out of memory");
         goto done;
@@ -297,10 +297,12 @@ int main_kin(int argc, char *argv[])
     // the variants
     g5_progress_t progress;
     g5_progress_start(&progress, TOOL, "variants", a.o.progress, 0);
-    long long nread = 0, sex = 0, multi = 0, nondiploid = 0, callrate = 0, rare = 0;
+    // counted by record (a multiallelic record gives a variant per ALT)
+    long long nread = 0, sex = 0, multi = 0, nondiploid = 0, callrate = 0, rare = 0, polymorphic = 0;
     const g5_gvar_t *v;
     int r;
     while ((r = g5_geno_next(g, &v)) == 1) {
+        if (v->ialt > 1) continue;
         nread++;
         g5_progress_add(&progress, 1);
         // autosomes only, as plink2: X and Y calls depend on sex
@@ -311,6 +313,7 @@ int main_kin(int argc, char *argv[])
         if (v->n == 0 || (double)(n - v->n) > a.geno * n) { callrate++; continue; }
         double f = v->ac / v->an;
         if ((f < 0.5 ? f : 1 - f) < a.maf) { rare++; continue; }
+        polymorphic += v->ac > 0 && v->ac < v->an;
         if (g5_kin_add(k, v->x) < 0) {
             g5_err(TOOL, "cannot start threads");
             goto done;
@@ -325,10 +328,10 @@ int main_kin(int argc, char *argv[])
         g5_err(TOOL, "cannot start threads");
         goto done;
     }
-    if (!g5_kin_nvariants(k)) {
-        g5_err(TOOL, "\"%s\": no variant left to count (%lld read: %lld not on autosomes 1-22, %lld multiallelic, "
-               "%lld not diploid, %lld over --geno, %lld under --maf)", a.in, nread, sex, multi, nondiploid, callrate,
-               rare);
+    if (!polymorphic) {
+        g5_err(TOOL, "\"%s\": no polymorphic variant left to count (%lld records read: %lld not on autosomes 1-22, "
+               "%lld multiallelic, %lld not diploid, %lld over --geno, %lld under --maf; %llu left, one allele each)",
+               a.in, nread, sex, multi, nondiploid, callrate, rare, (unsigned long long)g5_kin_nvariants(k));
         goto done;
     }
 
