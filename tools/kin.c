@@ -343,7 +343,7 @@ int main_kin(int argc, char *argv[])
         goto done;
     }
     fputs("#IID1\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP\tDEGREE\n", fp);
-    long long by_degree[NDEGREES] = { 0 }, npairs = 0, written = 0;
+    long long by_degree[NDEGREES] = { 0 }, npairs = 0, written = 0, no_estimate = 0;
     // plink2's order: by the later sample, then the earlier, later first
     for (int j = 1; j < n; j++)
         for (int i = 0; i < j; i++) {
@@ -352,7 +352,8 @@ int main_kin(int argc, char *argv[])
             double c = g5_kin_coef(p);
             int d = degree_of(c);
             npairs++;
-            by_degree[d]++;
+            if (isnan(c)) no_estimate++;        // no heterozygote in one of them: no degree either
+            else by_degree[d]++;
             if (!(c >= a.min_kinship) && !(a.min_kinship < 0)) continue;
             written++;
             // a line built in memory: millions of pairs, printf's cost shows
@@ -368,7 +369,7 @@ int main_kin(int argc, char *argv[])
             kputc('\t', &row);
             put_num(&row, c);
             kputc('\t', &row);
-            kputs(degrees[d].name, &row);
+            kputs(isnan(c) ? "NA" : degrees[d].name, &row);
             kputc('\n', &row);
             if (row.l >= 1 << 16) {
                 fwrite(row.s, 1, row.l, fp);
@@ -405,6 +406,7 @@ int main_kin(int argc, char *argv[])
              (unsigned long long)g5_kin_nvariants(k), sex, multi, nondiploid, callrate, a.geno, rare, a.maf);
     ksprintf(&log, "pairs: %lld, %lld written (kinship >= %g)\n", npairs, written, a.min_kinship);
     for (int d = 0; d < NDEGREES; d++) ksprintf(&log, "degree\t%s\t%lld\n", degrees[d].name, by_degree[d]);
+    if (no_estimate) ksprintf(&log, "degree\tNA\t%lld\t(a sample without heterozygous calls)\n", no_estimate);
     ksprintf(&log, "exclude: %d samples leave no pair above %g\n", ndrop, a.cutoff);
     path.l = 0;
     ksprintf(&path, "%s.log", a.o.out);
