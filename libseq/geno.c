@@ -72,7 +72,7 @@ void g5_geno_close(g5_geno_t *g)
     free(g->fam); free(g->row); free(g->line);
     if (g->h) bcf_hdr_destroy(g->h);
     if (g->fp) hts_close(g->fp);
-    free(g->path); free(g->dosage); free(g->sel); free(g->slot); free(g->d.gt); free(g->d.ds); free(g->d.v.x);
+    free(g->path); free(g->dosage); free(g->sel); free(g->slot); free(g->d.gt); free(g->d.ds); free(g->d.v.x); free(g->d.v.ploidy);
     free(g->text_line.s); free(g->d.alleles);
     ahead_free(g->ahead);
     free(g);
@@ -200,10 +200,12 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
     if (all) n = ns;
     int *sel = malloc((n + 1) * sizeof *sel), *slot = malloc((ns + 1) * sizeof *slot);
     double *x = malloc((n + 1) * sizeof *x);
-    if (!sel || !x || !slot) {
+    uint8_t *pl = malloc(n + 1);
+    if (!sel || !x || !slot || !pl) {
         free(sel);
         free(slot);
         free(x);
+        free(pl);
         return -1;
     }
     for (int i = 0; i < ns; i++) slot[i] = -1;
@@ -214,6 +216,7 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
             free(sel);
             free(slot);
             free(x);
+            free(pl);
             return -1;
         }
         if (slot[sel[j]] >= 0) g->unique = 0;
@@ -222,6 +225,8 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
     free(g->sel);
     free(g->slot);
     free(g->d.v.x);
+    free(g->d.v.ploidy);
+    g->d.v.ploidy = pl;
     g->sel = sel;
     g->slot = slot;
     g->nsel = n;
@@ -317,6 +322,7 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
                 for (int i = 2; i < per; i++) gt[i] = bcf_int32_vector_end;
                 if (j >= 0) {
                     v->x[j] = copies;
+                    v->ploidy[j] = 2;
                     v->n++;
                     v->ac += copies;
                     v->an += 2;
@@ -362,8 +368,10 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
                 }
                 if (missing) {
                     v->x[j] = NAN;
+                    v->ploidy[j] = 0;
                 } else {
                     v->x[j] = copies;
+                    v->ploidy[j] = (uint8_t)(got < 255 ? got : 255);
                     v->n++;
                     v->ac += copies;
                     v->an += got;
@@ -481,13 +489,14 @@ static int decoder_next(g5_gdecoder_t *d, const g5_gvar_t **out)
         v->ac = v->an = 0;
         v->hom_ref = v->het = v->hom_alt = 0;
         for (int j = 0; j < g->nsel; j++) {
-            int s = g->sel[j];
+            int s = g->sel[j], called = 0;
             double x = NAN;
             if (g->dosage && d->per > 0) {
                 float ds = d->ds[(size_t)s * d->per + a - 1];
                 if (!bcf_float_is_missing(ds) && !bcf_float_is_vector_end(ds)) {
                     x = ds;
                     v->an += 2;
+                    called = 2;
                 }
             } else if (!g->dosage && d->per > 0) {
                 const int32_t *gt = d->gt + (size_t)s * d->per;
@@ -500,6 +509,7 @@ static int decoder_next(g5_gdecoder_t *d, const g5_gvar_t **out)
                 if (ploidy && !missing) {
                     x = copies;
                     v->an += ploidy;
+                    called = ploidy < 255 ? ploidy : 255;
                     if (ploidy == 2) {
                         if (copies == 0) v->hom_ref++;
                         else if (copies == 1) v->het++;
@@ -508,6 +518,7 @@ static int decoder_next(g5_gdecoder_t *d, const g5_gvar_t **out)
                 }
             }
             v->x[j] = x;
+            v->ploidy[j] = (uint8_t)called;
             if (!isnan(x)) {
                 v->n++;
                 v->ac += x;
@@ -549,6 +560,7 @@ static int next_bed(g5_geno_t *g, const g5_gvar_t **out)
         int s = g->sel[j], code = (g->row[s >> 2] >> ((s & 3) * 2)) & 3;
         double x = code == 0 ? 2 : code == 2 ? 1 : code == 3 ? 0 : NAN;
         v->x[j] = x;
+        v->ploidy[j] = isnan(x) ? 0 : 2;
         if (isnan(x)) continue;
         v->n++;
         v->ac += x;
@@ -573,8 +585,9 @@ static int next_bed(g5_geno_t *g, const g5_gvar_t **out)
 typedef struct ahead_part {
     g5_gdecoder_t *dec;
     int from, to;           /* lines [from, to) of the batch */
-    g5_gvar_t *vars;        /* its variants, their x in xs */
+    g5_gvar_t *vars;        /* its variants, their x in xs, ploidy in pls */
     double *xs;
+    uint8_t *pls;
     int nvars, mvars;
     int failed;
 } ahead_part_t;
@@ -596,6 +609,7 @@ static void ahead_free(struct ahead *a)
         g5_gdecoder_free(a->parts[p].dec);
         free(a->parts[p].vars);
         free(a->parts[p].xs);
+        free(a->parts[p].pls);
     }
     free(a->parts);
     free(a->lines.s);
@@ -631,17 +645,23 @@ static int ahead_part_run(struct ahead *a, ahead_part_t *pt, int nsel)
                 int m = pt->mvars ? 2 * pt->mvars : 256;
                 g5_gvar_t *vars = realloc(pt->vars, m * sizeof *vars);
                 double *xs = vars ? realloc(pt->xs, (size_t)m * (nsel + 1) * sizeof *xs) : NULL;
+                uint8_t *pls = xs ? realloc(pt->pls, (size_t)m * (nsel + 1)) : NULL;
                 if (vars) pt->vars = vars;
                 if (xs) pt->xs = xs;
-                if (!vars || !xs) return pt->failed = 1, -1;
+                if (pls) pt->pls = pls;
+                if (!vars || !xs || !pls) return pt->failed = 1, -1;
                 pt->mvars = m;
             }
             memcpy(pt->xs + (size_t)pt->nvars * (nsel + 1), v->x, (size_t)nsel * sizeof *v->x);
+            memcpy(pt->pls + (size_t)pt->nvars * (nsel + 1), v->ploidy, (size_t)nsel);
             pt->vars[pt->nvars++] = *v;
         }
     }
     // the dosages' home is final only now (xs may have moved as it grew)
-    for (int k = 0; k < pt->nvars; k++) pt->vars[k].x = pt->xs + (size_t)k * (nsel + 1);
+    for (int k = 0; k < pt->nvars; k++) {
+        pt->vars[k].x = pt->xs + (size_t)k * (nsel + 1);
+        pt->vars[k].ploidy = pt->pls + (size_t)k * (nsel + 1);
+    }
     return 0;
 }
 
@@ -743,7 +763,8 @@ g5_gdecoder_t *g5_gdecoder_init(const g5_geno_t *g)
     g5_gdecoder_t *d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->g = g;
-    if (!(d->v.x = malloc((g->nsel + 1) * sizeof *d->v.x))) {
+    if (!(d->v.x = malloc((g->nsel + 1) * sizeof *d->v.x)) || !(d->v.ploidy = malloc(g->nsel + 1))) {
+        free(d->v.x);
         free(d);
         return NULL;
     }
@@ -765,6 +786,6 @@ const char *g5_gdecoder_why(const g5_gdecoder_t *d) { return d->why; }
 void g5_gdecoder_free(g5_gdecoder_t *d)
 {
     if (!d) return;
-    free(d->gt); free(d->ds); free(d->alleles); free(d->v.x);
+    free(d->gt); free(d->ds); free(d->alleles); free(d->v.x); free(d->v.ploidy);
     free(d);
 }

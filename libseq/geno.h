@@ -44,6 +44,8 @@ typedef struct g5_gvar {
     int nalt;               /**< ALTs in the record */
     uint64_t recno;         /**< the record's number in the file, from 1 */
     double *x;              /**< dosage per selected sample; NaN: missing */
+    uint8_t *ploidy;        /**< per selected sample: alleles in its call (1 haploid, 2
+                                 diploid; 2 for dosages), 0 when missing */
     int n;                  /**< samples with a value */
     double ac;              /**< copies of ALT among them (expected ones for dosages) */
     double an;              /**< alleles among them (sum of ploidies; 2n for dosages) */
