@@ -153,7 +153,8 @@ static int read_sexes(const args_t *a, g5_geno_t *g, sample_t *s)
     }
     for (int i = 0; i < n; i++) {
         int absent;
-        kh_val(h, kh_put(iid, h, g5_geno_sample(g, i), &absent)) = i;
+        khint_t k = kh_put(iid, h, g5_geno_sample(g, i), &absent);
+        kh_val(h, k) = i;
     }
     while ((len = getline(&line, &mline, fp)) >= 0) {
         lineno++;
