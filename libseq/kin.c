@@ -16,7 +16,7 @@ struct g5_kin {
     size_t used;            /* variants in the chunk */
     uint64_t *planes;       /* per sample: words of called, het, hom-alt, hom-ref */
     uint32_t *called, *het; /* per sample: calls and heterozygotes in the chunk */
-    double *stage;          /* up to 64 variants' dosages, waiting to become a word */
+    uint8_t *stage;         /* up to 64 variants' calls (0, 1, 2; 3 none), waiting to become a word */
     int staged;
     g5_kin_pair_t *pairs;   /* n (n - 1) / 2, row by row */
     uint64_t nvariants;
@@ -46,7 +46,7 @@ g5_kin_t *g5_kin_init(int n, size_t budget, int threads)
     if (k->words > 128) k->words = 128;
     k->planes = calloc((size_t)n * 4 * k->words, sizeof *k->planes);
     k->called = calloc(n, sizeof *k->called);
-    k->stage = malloc((size_t)64 * n * sizeof *k->stage);
+    k->stage = malloc((size_t)64 * n);
     k->het = calloc(n, sizeof *k->het);
     k->pairs = calloc((size_t)n * (n - 1) / 2 + 1, sizeof *k->pairs);
     if (!k->planes || !k->called || !k->het || !k->stage || !k->pairs) {
@@ -184,9 +184,9 @@ static void stage_to_planes(g5_kin_t *k)
     for (int i = 0; i < k->n; i++) {
         uint64_t called = 0, het = 0, alt = 0, ref = 0;
         for (int v = 0; v < k->staged; v++) {
-            double x = k->stage[(size_t)v * k->n + i];
+            uint8_t x = k->stage[(size_t)v * k->n + i];
             uint64_t bit = (uint64_t)1 << v;
-            if (isnan(x)) continue;
+            if (x == 3) continue;
             called |= bit;
             if (x == 1) het |= bit;
             else if (x == 2) alt |= bit;
@@ -206,7 +206,8 @@ static void stage_to_planes(g5_kin_t *k)
 
 int g5_kin_add(g5_kin_t *k, const double *x)
 {
-    memcpy(k->stage + (size_t)k->staged * k->n, x, (size_t)k->n * sizeof *x);
+    uint8_t *st = k->stage + (size_t)k->staged * k->n;
+    for (int i = 0; i < k->n; i++) st[i] = isnan(x[i]) ? 3 : (uint8_t)x[i];
     k->nvariants++;
     if (++k->staged < 64) return 0;
     stage_to_planes(k);
