@@ -417,6 +417,117 @@ static int render(const char *prefix, int formats, double w, double h, double ym
 }
 
 static int draw_manhattan_cb(cairo_t *cr, const frame_t *f, const void *ctx) { return draw_manhattan(cr, f, ctx); }
+
+/* --- scatter ------------------------------------------------------------ */
+
+typedef struct scatter {
+    const char *title, *xlabel, *ylabel;
+    const double *x, *y;
+    size_t n;
+    const int *group;
+    int ngroups;
+    const char *const *names;
+    double xlo, xhi, ylo, yhi;  /* the axes' ranges */
+} scatter_t;
+
+/* A round step for about six ticks over @p range. */
+static double tick_step(double range)
+{
+    double raw = range / 6, mag = pow(10, floor(log10(raw))), r = raw / mag;
+    return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
+}
+
+/* Ten colours that stay apart (Tableau's). */
+static const double palette[10][3] = {
+    { 0.12, 0.47, 0.71 }, { 1.00, 0.50, 0.05 }, { 0.17, 0.63, 0.17 }, { 0.84, 0.15, 0.16 }, { 0.58, 0.40, 0.74 },
+    { 0.55, 0.34, 0.29 }, { 0.89, 0.47, 0.76 }, { 0.50, 0.50, 0.50 }, { 0.74, 0.74, 0.13 }, { 0.09, 0.75, 0.81 },
+};
+
+static int draw_scatter(cairo_t *cr, const frame_t *f, const scatter_t *sc)
+{
+    layer_t l;
+    if (layer_init(&l, f) < 0) return -1;
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 1);
+    cairo_rectangle(cr, f->x0, f->y1, f->x1 - f->x0, f->y0 - f->y1);
+    cairo_stroke(cr);
+    double xs = (f->x1 - f->x0) / (sc->xhi - sc->xlo), ys = (f->y0 - f->y1) / (sc->yhi - sc->ylo);
+    char buf[32];
+    for (int axis = 0; axis < 2; axis++) {
+        double lo = axis ? sc->ylo : sc->xlo, hi = axis ? sc->yhi : sc->xhi, step = tick_step(hi - lo);
+        for (double v = ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) {
+            double t = fabs(v) < step * 1e-9 ? 0 : v;
+            snprintf(buf, sizeof buf, "%g", t);
+            if (axis) {
+                double y = f->y0 - (t - sc->ylo) * ys;
+                cairo_move_to(cr, f->x0 - 4, y);
+                cairo_line_to(cr, f->x0, y);
+                cairo_stroke(cr);
+                text(cr, f->x0 - 7, y + 4, buf, 11, 1);
+            } else {
+                double x = f->x0 + (t - sc->xlo) * xs;
+                cairo_move_to(cr, x, f->y0);
+                cairo_line_to(cr, x, f->y0 + 4);
+                cairo_stroke(cr);
+                text(cr, x, f->y0 + 16, buf, 11, 0.5);
+            }
+        }
+    }
+    text(cr, (f->x0 + f->x1) / 2, f->h - 12, sc->xlabel, 12, 0.5);
+    cairo_save(cr);
+    cairo_translate(cr, 18, (f->y0 + f->y1) / 2);
+    cairo_rotate(cr, -M_PI / 2);
+    text(cr, 0, 0, sc->ylabel, 12, 0.5);
+    cairo_restore(cr);
+    if (sc->title) text(cr, (f->x0 + f->x1) / 2, 24, sc->title, 14, 0.5);
+    // points, 4 x 4, in file order: group by group would hide the first
+    // groups under the last
+    for (size_t i = 0; i < sc->n; i++) {
+        int g = sc->group ? sc->group[i] % 10 : 0;
+        uint32_t col = argb(palette[g][0], palette[g][1], palette[g][2]);
+        double x = f->x0 + (sc->x[i] - sc->xlo) * xs, y = f->y0 - (sc->y[i] - sc->ylo) * ys;
+        dot(&l, x - 1, y - 1, col);
+        dot(&l, x + 1, y - 1, col);
+        dot(&l, x - 1, y + 1, col);
+        dot(&l, x + 1, y + 1, col);
+    }
+    if (layer_paint(cr, &l) < 0) return -1;
+    // the legend, top right inside the frame
+    for (int g = 0; sc->names && g < sc->ngroups; g++) {
+        double y = f->y1 + 14 + 16 * g;
+        cairo_set_source_rgb(cr, palette[g % 10][0], palette[g % 10][1], palette[g % 10][2]);
+        cairo_rectangle(cr, f->x1 - 120, y - 8, 8, 8);
+        cairo_fill(cr);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        text(cr, f->x1 - 106, y, sc->names[g], 11, 0);
+    }
+    return 0;
+}
+
+static int draw_scatter_cb(cairo_t *cr, const frame_t *f, const void *ctx) { return draw_scatter(cr, f, ctx); }
+
+int g5_plot_scatter(const char *prefix, int formats, const char *title, const char *xlabel, const char *ylabel,
+                    const double *x, const double *y, size_t n, const int *group, int ngroups,
+                    const char *const *names, char *why, size_t nwhy)
+{
+    scatter_t sc = { title, xlabel, ylabel, x, y, n, group, ngroups, names, INFINITY, -INFINITY, INFINITY, -INFINITY };
+    for (size_t i = 0; i < n; i++) {
+        sc.xlo = fmin(sc.xlo, x[i]);
+        sc.xhi = fmax(sc.xhi, x[i]);
+        sc.ylo = fmin(sc.ylo, y[i]);
+        sc.yhi = fmax(sc.yhi, y[i]);
+    }
+    if (!n || !(sc.xhi > sc.xlo) || !(sc.yhi > sc.ylo)) return g5_why(why, nwhy, "nothing to plot: %zu points", n);
+    // a margin of a twentieth on each side
+    double mx = (sc.xhi - sc.xlo) / 20, my = (sc.yhi - sc.ylo) / 20;
+    sc.xlo -= mx, sc.xhi += mx, sc.ylo -= my, sc.yhi += my;
+    return render(prefix, formats, 700, 600, 1, draw_scatter_cb, &sc, why, nwhy);
+}
+
+
 static int draw_qq_cb(cairo_t *cr, const frame_t *f, const void *ctx) { return draw_qq(cr, f, ctx); }
 
 /* The y range: the strongest point, at least the significance line. */

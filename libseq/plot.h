@@ -61,6 +61,19 @@ int g5_plot_qq(const char *prefix, int formats, const char *title, const double 
                char *why, size_t nwhy);
 
 /**
+ * A scatter plot -- principal components, PC1 against PC2 -- points coloured
+ * by group (ten colours, repeating) with a legend.
+ * @param x, y     the points' coordinates
+ * @param group    per point: its group, an index into @p names (NULL: none)
+ * @param ngroups  groups
+ * @param names    their names for the legend (NULL: no legend)
+ * @return 0, or -1 with @p why set (no points, or all on a line)
+ */
+int g5_plot_scatter(const char *prefix, int formats, const char *title, const char *xlabel, const char *ylabel,
+                    const double *x, const double *y, size_t n, const int *group, int ngroups,
+                    const char *const *names, char *why, size_t nwhy);
+
+/**
  * Free what cairo and fontconfig keep for the process (font caches): call
  * once, at exit, after the last plot -- leak checkers otherwise report it.
  */

@@ -1,0 +1,594 @@
+/*
+ * pca.c -- g5 pca: principal components of a cohort (plink2 --pca's exact
+ * computation, with mean imputation), variant loadings for projecting the
+ * samples of another centre onto the same axes, and that projection
+ * (--project) without recomputing anything.
+ *
+ * Genotypes come through libseq/geno (as for g5 assoc and g5 kin); the
+ * relationship matrix and its eigenvectors are libseq/pca's.  The loadings
+ * need the eigenvectors, so the genotypes are read twice: the matrix first,
+ * the loadings second.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <htslib/khash.h>
+#include <htslib/kstring.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "geno.h"
+#include "out.h"
+#include "pca.h"
+#include "plot.h"
+#include "progress.h"
+
+static const char TOOL[] = "pca";
+
+KHASH_MAP_INIT_STR(var, int)
+
+typedef struct args {
+    g5_opts_t o;
+    const char *in, *project, *labels;
+    int k;
+    double maf, geno;
+    int help;
+    char *cmdline;
+} args_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+        "Usage: g5 pca [-k INT] [options] -o PREFIX GENOTYPES.vcf.gz|.bcf|.bed\n"
+        "       g5 pca --project PREFIX.loadings [options] -o PREFIX2 NEW.vcf.gz\n"
+        "\n"
+        "Top principal components of the standardised genotypes (biallelic diploid\n"
+        "hard calls; a missing call is the mean), as plink2 --pca meanimpute: their\n"
+        "eigenvectors and eigenvalues, and variant loadings with which --project puts\n"
+        "the samples of another file on the same axes.\n"
+        "\n"
+        "Options:\n"
+        "  -k INT                  components [10]\n"
+        "      --maf FLOAT         variants with a minor allele frequency at least\n"
+        "                          FLOAT [0: every variant that varies]\n"
+        "      --geno FLOAT        variants with at most FLOAT of the samples without a\n"
+        "                          call [1]\n"
+        "      --project FILE      project onto the loadings FILE (of an earlier run)\n"
+        "      --labels FILE       colour the PC1/PC2 plot by label: TSV IID, LABEL\n"
+        "                          with a header line\n"
+        "Output:\n"
+        "  -o, --output PREFIX     PREFIX.eigenvec, PREFIX.eigenval, PREFIX.loadings\n"
+        "                          (plink2's formats), PREFIX.pca.png|svg (PC1 and\n"
+        "                          PC2), PREFIX.log; with --project PREFIX.eigenvec,\n"
+        "                          the plot and PREFIX.log\n"
+        "  -@, --threads INT       extra threads for reading [0]\n"
+        "  -m, --memory SIZE       memory budget [2G]: the samples' n x n matrix\n"
+        "      --progress, --no-progress, --verbosity INT, -h, --help\n"
+        "\n"
+        "See g5-pca(1).\n");
+}
+
+enum { OPT_MAF = G5_OPT_TOOL_BASE, OPT_GENO, OPT_PROJECT, OPT_LABELS };
+
+static int parse_args(args_t *a, int argc, char *argv[])
+{
+    static const struct option longopts[] = {
+        G5_OPTS_LONG,
+        {"maf", required_argument, NULL, OPT_MAF},
+        {"geno", required_argument, NULL, OPT_GENO},
+        {"project", required_argument, NULL, OPT_PROJECT},
+        {"labels", required_argument, NULL, OPT_LABELS},
+        {NULL, 0, NULL, 0}
+    };
+    int c, r;
+    long k;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":@:o:m:k:h", longopts, NULL)) >= 0) {
+        switch (c) {
+        case 'h':
+            usage(stdout);
+            a->help = 1;
+            return G5_EXIT_OK;
+        case 'k':
+            if (g5_parse_long(optarg, 1, 1000, &k) < 0)
+                return g5_usage_error(TOOL, "-k wants a number of components from 1 to 1000, not \"%s\"", optarg);
+            a->k = (int)k;
+            break;
+        case OPT_PROJECT: a->project = optarg; break;
+        case OPT_LABELS: a->labels = optarg; break;
+        case OPT_MAF:
+            if (g5_parse_double(optarg, 0, 0.5, &a->maf) < 0)
+                return g5_usage_error(TOOL, "--maf wants a frequency in [0, 0.5], not \"%s\"", optarg);
+            break;
+        case OPT_GENO:
+            if (g5_parse_double(optarg, 0, 1, &a->geno) < 0)
+                return g5_usage_error(TOOL, "--geno wants a fraction in [0, 1], not \"%s\"", optarg);
+            break;
+        default:
+            if ((r = g5_opts_other(&a->o, c, argv, "@omvp")) != G5_EXIT_OK) return r;
+        }
+    }
+    if (argc == 1) {
+        usage(stderr);
+        return G5_EXIT_USAGE;
+    }
+    if (!strcmp(a->o.out, "-")) return g5_usage_error(TOOL, "an output prefix is needed: -o PREFIX");
+    return g5_opts_one_input(&a->o, argc, argv, usage, &a->in);
+}
+
+/* The variants the components are made of, counted by why the others are not. */
+typedef struct counts {
+    long long read, multi, nondiploid, callrate, rare, mono, used;
+} counts_t;
+
+/* @return the variant's ALT frequency if it is used, 0 for a variant with
+ * one allele (it counts in M), else -1 (counted) */
+static double use_variant(const args_t *a, const g5_gvar_t *v, int n, counts_t *c)
+{
+    c->read++;
+    if (v->nalt != 1) return c->multi++, -1;
+    if (v->an != 2.0 * v->n) return c->nondiploid++, -1;
+    if (v->n == 0 || (double)(n - v->n) > a->geno * n) return c->callrate++, -1;
+    double p = v->ac / v->an;
+    if ((p < 0.5 ? p : 1 - p) < a->maf) return c->rare++, -1;
+    if (p <= 0 || p >= 1) return c->mono++, 0;
+    c->used++;
+    return p;
+}
+
+static void put_num(kstring_t *s, double v, int digits)
+{
+    char buf[32];
+    kputsn(buf, g5_fmt_g(buf, v, digits), s);
+}
+
+/* PREFIX.eigenvec: plink2's columns, #IID then PC1..PCk. */
+static int write_eigenvec(const char *prefix, g5_geno_t *g, int n, int k, const double *u, int by_sample)
+{
+    kstring_t s = KS_INITIALIZE, path = KS_INITIALIZE;
+    kputs("#IID", &s);
+    for (int c = 0; c < k; c++) ksprintf(&s, "\tPC%d", c + 1);
+    kputc('\n', &s);
+    for (int i = 0; i < n; i++) {
+        kputs(g5_geno_sample(g, i), &s);
+        for (int c = 0; c < k; c++) {
+            kputc('\t', &s);
+            put_num(&s, by_sample ? u[(size_t)i * k + c] : u[(size_t)c * n + i], 7);
+        }
+        kputc('\n', &s);
+    }
+    ksprintf(&path, "%s.eigenvec", prefix);
+    g5_out_t *o = g5_out_open(path.s);
+    FILE *fp = o ? g5_out_stream(o) : NULL;
+    int r = fp && fwrite(s.s, 1, s.l, fp) == s.l ? g5_out_commit(o) : -1;
+    if (r < 0) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
+        if (!fp) g5_out_abort(o);
+    }
+    free(s.s);
+    free(path.s);
+    return r;
+}
+
+/* PREFIX.pca.png|svg: PC1 against PC2 (k >= 2), coloured by --labels:
+ * groups in the order the label file first names them, samples it does not
+ * name in a last group, NA.  @return 0, or -1 after reporting */
+static int plot(const args_t *a, g5_geno_t *g, int n, int k, const double *u, int by_sample)
+{
+    if (k < 2) return 0;
+    int status = -1, ngroups = 0, lineno = 0, *group = NULL;
+    char **names = NULL;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    khash_t(var) *ids = kh_init(var), *labels = kh_init(var);
+    FILE *fp = NULL;
+    char *line = NULL, why[512];
+    size_t mline = 0;
+    ssize_t len;
+    kstring_t path = KS_INITIALIZE;
+    if (!x || !y || !(group = calloc(n, sizeof *group)) || !(names = calloc(n + 1, sizeof *names))) goto oom;
+    for (int i = 0; i < n; i++) {
+        x[i] = by_sample ? u[(size_t)i * k] : u[i];
+        y[i] = by_sample ? u[(size_t)i * k + 1] : u[(size_t)n + i];
+    }
+    if (a->labels) {
+        if (!(fp = fopen(a->labels, "r"))) {
+            g5_err_errno(TOOL, "cannot read \"%s\"", a->labels);
+            goto done;
+        }
+        for (int i = 0; i < n; i++) {
+            int absent;
+            khint_t it = kh_put(var, ids, g5_geno_sample(g, i), &absent);
+            kh_val(ids, it) = i;
+            group[i] = -1;
+        }
+        while ((len = getline(&line, &mline, fp)) >= 0) {
+            lineno++;
+            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+            if (lineno == 1 || !*line) continue;    // the header
+            char *tab = strchr(line, '\t');
+            if (!tab || !tab[1]) {
+                g5_err(TOOL, "\"%s\" line %d: an IID and a label are needed, separated by a tab", a->labels, lineno);
+                goto done;
+            }
+            *tab++ = 0;
+            char *end = strchr(tab, '\t');
+            if (end) *end = 0;
+            khint_t it = kh_get(var, ids, line);
+            if (it == kh_end(ids)) {
+                g5_err(TOOL, "\"%s\" line %d: sample \"%s\" is not in \"%s\"", a->labels, lineno, line, a->in);
+                goto done;
+            }
+            khint_t lt = kh_get(var, labels, tab);
+            if (lt == kh_end(labels)) {
+                int absent;
+                if (!(names[ngroups] = strdup(tab))) goto oom;
+                lt = kh_put(var, labels, names[ngroups], &absent);
+                kh_val(labels, lt) = ngroups++;
+            }
+            group[kh_val(ids, it)] = kh_val(labels, lt);
+        }
+        int unlabelled = 0;
+        for (int i = 0; i < n; i++) unlabelled |= group[i] < 0;
+        if (unlabelled) {
+            if (!(names[ngroups] = strdup("NA"))) goto oom;
+            for (int i = 0; i < n; i++) if (group[i] < 0) group[i] = ngroups;
+            ngroups++;
+        }
+    }
+    ksprintf(&path, "%s.pca", a->o.out);
+    if (g5_plot_scatter(path.s, G5_PLOT_PNG | G5_PLOT_SVG, a->project ? "projected" : NULL, "PC1", "PC2", x, y, n,
+                        a->labels ? group : NULL, ngroups, a->labels ? (const char *const *)names : NULL, why,
+                        sizeof why) < 0) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    status = 0;
+    goto done;
+oom:
+    g5_err(TOOL, "out of memory");
+done:
+    if (fp) fclose(fp);
+    free(line);
+    free(path.s);
+    free(x);
+    free(y);
+    free(group);
+    for (int i = 0; names && i < ngroups; i++) free(names[i]);
+    free(names);
+    kh_destroy(var, ids);
+    kh_destroy(var, labels);
+    return status;
+}
+
+static int write_text(FILE *fp, void *ctx)
+{
+    kstring_t *s = ctx;
+    return fwrite(s->s, 1, s->l, fp) == s->l ? 0 : -1;
+}
+
+static void log_counts(kstring_t *log, const counts_t *c)
+{
+    ksprintf(log, "variants: %lld read, %lld used (and %lld monomorphic, which count in M as in plink2); left out: "
+             "%lld multiallelic, %lld with calls that are not diploid, %lld over --geno, %lld under --maf\n", c->read,
+             c->used, c->mono, c->multi, c->nondiploid, c->callrate, c->rare);
+}
+
+/* The components of IN, and their loadings. */
+static int compute(const args_t *a, kstring_t *log)
+{
+    char why[1024];
+    int status = -1, k = a->k;
+    g5_geno_t *g = NULL;
+    g5_grm_t *grm = NULL;
+    double *values = NULL, *u = NULL, *z = NULL, *w = NULL;
+    g5_out_t *lo = NULL;
+    kstring_t path = KS_INITIALIZE, s = KS_INITIALIZE;
+    counts_t c = { 0 };
+    if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    int n = g5_geno_nsamples(g);
+    if (n <= k) {
+        g5_err(TOOL, "\"%s\" has %d samples: %d components need more than %d", a->in, n, k, k);
+        goto done;
+    }
+    size_t budget = a->o.memory ? a->o.memory : (size_t)2 << 30;
+    if (g5_grm_bytes(n) > budget) {
+        g5_err(TOOL, "-m %zuM is too small for %d samples: their %d x %d matrix takes %zuM", budget >> 20, n, n, n,
+               (g5_grm_bytes(n) >> 20) + 1);
+        goto done;
+    }
+    if (!(grm = g5_grm_init(n)) || !(values = malloc(k * sizeof *values))
+        || !(u = malloc((size_t)n * k * sizeof *u)) || !(z = malloc(n * sizeof *z))
+        || !(w = malloc(k * sizeof *w))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    g5_progress_t progress;
+    g5_progress_start(&progress, TOOL, "variants", a->o.progress, 0);
+    const g5_gvar_t *v;
+    int r;
+    while ((r = g5_geno_next(g, &v)) == 1) {
+        g5_progress_add(&progress, 1);
+        double p = use_variant(a, v, n, &c);
+        if (p > 0) g5_grm_add(grm, v->x, p);
+        else if (p == 0) g5_grm_add_constant(grm);
+    }
+    g5_progress_done(&progress);
+    if (r < 0) {
+        g5_err(TOOL, "%s", g5_geno_why(g));
+        goto done;
+    }
+    if (c.used == 0) {
+        g5_err(TOOL, "\"%s\": no variant left to compute components from (%lld read: %lld multiallelic, %lld not "
+               "diploid, %lld over --geno, %lld monomorphic, %lld under --maf)", a->in, c.read, c.multi,
+               c.nondiploid, c.callrate, c.mono, c.rare);
+        goto done;
+    }
+    if (g5_grm_eigen(grm, k, values, u) < 0) {
+        g5_err(TOOL, "the eigenvectors of the %d x %d matrix could not be computed (LAPACK)", n, n);
+        goto done;
+    }
+
+    // the loadings: a second reading, the same variants
+    g5_geno_close(g);
+    if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    ksprintf(&path, "%s.loadings", a->o.out);
+    FILE *fp;
+    if (!(lo = g5_out_open(path.s)) || !(fp = g5_out_stream(lo))) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
+        goto done;
+    }
+    kputs("#CHROM\tPOS\tID\tREF\tALT\tALT_FREQ", &s);
+    for (int j = 0; j < k; j++) ksprintf(&s, "\tPC%d", j + 1);
+    kputc('\n', &s);
+    counts_t again = { 0 };
+    double m = (double)g5_grm_nvariants(grm);
+    while ((r = g5_geno_next(g, &v)) == 1) {
+        double p = use_variant(a, v, n, &again);
+        if (p <= 0) continue;
+        g5_pca_standardize(v->x, n, p, z);
+        for (int j = 0; j < k; j++) {
+            const double *uj = u + (size_t)j * n;
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += z[i] * uj[i];
+            w[j] = sum / (values[j] * m);
+        }
+        ksprintf(&s, "%s\t%lld\t%s\t%s\t%s\t", v->chrom, (long long)v->pos + 1, v->id, v->ref, v->alt);
+        put_num(&s, p, 15);
+        for (int j = 0; j < k; j++) {
+            kputc('\t', &s);
+            put_num(&s, w[j], 15);
+        }
+        kputc('\n', &s);
+        if (s.l >= 1 << 16) {
+            fwrite(s.s, 1, s.l, fp);
+            s.l = 0;
+        }
+    }
+    if (r < 0) {
+        g5_err(TOOL, "%s", g5_geno_why(g));
+        goto done;
+    }
+    if (again.used != c.used) {
+        g5_err(TOOL, "\"%s\" changed between its two readings (%lld variants, then %lld)", a->in, c.used, again.used);
+        goto done;
+    }
+    fwrite(s.s, 1, s.l, fp);
+    if (plot(a, g, n, k, u, 0) < 0 || write_eigenvec(a->o.out, g, n, k, u, 0) < 0) goto done;
+    s.l = 0;
+    for (int j = 0; j < k; j++) {
+        put_num(&s, values[j], 7);
+        kputc('\n', &s);
+    }
+    path.l = 0;
+    ksprintf(&path, "%s.eigenval", a->o.out);
+    if (g5_out_text(path.s, write_text, &s) < 0) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
+        goto done;
+    }
+    int rc = g5_out_commit(lo);
+    lo = NULL;
+    if (rc < 0) {
+        g5_err_errno(TOOL, "cannot write the loadings of \"%s\"", a->o.out);
+        goto done;
+    }
+    ksprintf(log, "samples: %d in \"%s\"\n", n, a->in);
+    log_counts(log, &c);
+    ksprintf(log, "components: %d; eigenvalues", k);
+    for (int j = 0; j < k; j++) ksprintf(log, " %.6g", values[j]);
+    kputc('\n', log);
+    status = 0;
+done:
+    g5_out_abort(lo);
+    g5_geno_close(g);
+    g5_grm_free(grm);
+    free(values);
+    free(u);
+    free(z);
+    free(w);
+    free(path.s);
+    free(s.s);
+    return status;
+}
+
+/* The samples of IN on the axes of a loadings file. */
+static int project(const args_t *a, kstring_t *log)
+{
+    char why[1024];
+    int status = -1, k = 0, nvar = 0, mvar = 0, lineno = 0;
+    khash_t(var) *index = kh_init(var);
+    double *freq = NULL, *w = NULL, *score = NULL, *z = NULL;
+    g5_geno_t *g = NULL;
+    FILE *fp = fopen(a->project, "r");
+    char *line = NULL;
+    size_t mline = 0;
+    ssize_t len;
+    kstring_t key = KS_INITIALIZE;
+    if (!fp) {
+        g5_err_errno(TOOL, "cannot read \"%s\"", a->project);
+        goto done;
+    }
+    while ((len = getline(&line, &mline, fp)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+        char *f[1006];
+        int nf = 0;
+        for (char *p = line; p && nf < 1006; nf++) {
+            f[nf] = p;
+            if ((p = strchr(p, '\t'))) *p++ = 0;
+        }
+        if (lineno == 1) {
+            if (nf < 7 || strcmp(f[0], "#CHROM") || strcmp(f[5], "ALT_FREQ")) {
+                g5_err(TOOL, "\"%s\" is not a g5 pca loadings file (its header: #CHROM POS ID REF ALT ALT_FREQ PC1...)",
+                       a->project);
+                goto done;
+            }
+            k = nf - 6;
+            continue;
+        }
+        if (nf != k + 6) {
+            g5_err(TOOL, "\"%s\" line %d: %d columns, %d expected", a->project, lineno, nf, k + 6);
+            goto done;
+        }
+        if (nvar == mvar) {
+            mvar = mvar ? 2 * mvar : 4096;
+            double *nf2 = realloc(freq, mvar * sizeof *freq), *nw = nf2 ? realloc(w, (size_t)mvar * k * sizeof *w) : NULL;
+            if (nf2) freq = nf2;
+            if (nw) w = nw;
+            if (!nf2 || !nw) {
+                g5_err(TOOL, "out of memory");
+                goto done;
+            }
+        }
+        char *end;
+        freq[nvar] = strtod(f[5], &end);
+        int bad = *end || !(freq[nvar] > 0 && freq[nvar] < 1);
+        for (int j = 0; j < k && !bad; j++) {
+            w[(size_t)nvar * k + j] = strtod(f[6 + j], &end);
+            bad = *end || !isfinite(w[(size_t)nvar * k + j]);
+        }
+        if (bad) {
+            g5_err(TOOL, "\"%s\" line %d: a frequency or loading that is not a number", a->project, lineno);
+            goto done;
+        }
+        key.l = 0;
+        ksprintf(&key, "%s:%s:%s:%s", f[0], f[1], f[3], f[4]);
+        int absent;
+        khint_t it = kh_put(var, index, key.s, &absent);
+        if (!absent) {
+            g5_err(TOOL, "\"%s\" line %d: variant %s twice", a->project, lineno, key.s);
+            goto done;
+        }
+        kh_key(index, it) = ks_release(&key);
+        kh_val(index, it) = nvar++;
+    }
+    if (k == 0 || nvar == 0) {
+        g5_err(TOOL, "\"%s\" holds no loadings", a->project);
+        goto done;
+    }
+    if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    int n = g5_geno_nsamples(g);
+    if (!(score = calloc((size_t)n * k, sizeof *score)) || !(z = malloc((n + 1) * sizeof *z))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    long long read = 0, matched = 0, flipped = 0;
+    const g5_gvar_t *v;
+    int r;
+    while ((r = g5_geno_next(g, &v)) == 1) {
+        read++;
+        if (v->nalt != 1) continue;
+        // the same variant, or its alleles the other way round
+        int flip = 0;
+        key.l = 0;
+        ksprintf(&key, "%s:%lld:%s:%s", v->chrom, (long long)v->pos + 1, v->ref, v->alt);
+        khint_t it = kh_get(var, index, key.s);
+        if (it == kh_end(index)) {
+            key.l = 0;
+            ksprintf(&key, "%s:%lld:%s:%s", v->chrom, (long long)v->pos + 1, v->alt, v->ref);
+            it = kh_get(var, index, key.s);
+            flip = 1;
+        }
+        if (it == kh_end(index)) continue;
+        int idx = kh_val(index, it);
+        for (int i = 0; i < n; i++) {
+            double x = v->ploidy[i] == 2 ? v->x[i] : NAN;      // diploid calls, as the loadings
+            z[i] = flip && !isnan(x) ? 2 - x : x;
+        }
+        g5_pca_standardize(z, n, freq[idx], z);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < k; j++) score[(size_t)i * k + j] += z[i] * w[(size_t)idx * k + j];
+        matched++;
+        flipped += flip;
+    }
+    if (r < 0) {
+        g5_err(TOOL, "%s", g5_geno_why(g));
+        goto done;
+    }
+    if (!matched) {
+        g5_err(TOOL, "\"%s\" shares no variant with \"%s\"", a->in, a->project);
+        goto done;
+    }
+    if (plot(a, g, n, k, score, 1) < 0 || write_eigenvec(a->o.out, g, n, k, score, 1) < 0) goto done;
+    ksprintf(log, "samples: %d in \"%s\"\nloadings: %d variants, %d components in \"%s\"\n", n, a->in, nvar, k,
+             a->project);
+    ksprintf(log, "variants: %lld read, %lld on the loadings (%lld with REF and ALT swapped); %lld of the loadings "
+             "missing here count as the mean\n", read, matched, flipped, nvar - matched);
+    status = 0;
+done:
+    if (fp) fclose(fp);
+    free(line);
+    free(key.s);
+    for (khint_t it = 0; it < kh_end(index); it++)
+        if (kh_exist(index, it)) free((char *)kh_key(index, it));
+    kh_destroy(var, index);
+    g5_geno_close(g);
+    free(freq);
+    free(w);
+    free(score);
+    free(z);
+    return status;
+}
+
+int main_pca(int argc, char *argv[])
+{
+    args_t a;
+    memset(&a, 0, sizeof a);
+    g5_opts_init(&a.o, TOOL);
+    a.k = 10;
+    a.geno = 1;
+    kstring_t log = KS_INITIALIZE, path = KS_INITIALIZE;
+    int status = parse_args(&a, argc, argv);
+    if (status != G5_EXIT_OK || a.help) goto done;
+    status = G5_EXIT_DATA;
+    if (!(a.cmdline = g5_cmdline(argc, argv))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+    if ((a.project ? project(&a, &log) : compute(&a, &log)) < 0) goto done;
+    ksprintf(&path, "%s.log", a.o.out);
+    if (g5_out_text(path.s, write_text, &log) < 0) {
+        g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
+        goto done;
+    }
+    status = G5_EXIT_OK;
+done:
+    g5_plot_cleanup();
+    free(log.s);
+    free(path.s);
+    free(a.cmdline);
+    return status;
+}
