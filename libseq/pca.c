@@ -111,3 +111,141 @@ done:
     free(support);
     return r;
 }
+
+/* --- the randomized method ------------------------------------------------ */
+
+struct g5_gcodes {
+    int n;
+    long long m, cap;
+    uint8_t *codes;         /* m x n: 0, 1, 2 copies, 3 no call */
+    double *p;              /* m ALT frequencies */
+};
+
+g5_gcodes_t *g5_gcodes_init(int n)
+{
+    g5_gcodes_t *c = calloc(1, sizeof *c);
+    if (c) c->n = n;
+    return c;
+}
+
+void g5_gcodes_free(g5_gcodes_t *c)
+{
+    if (!c) return;
+    free(c->codes);
+    free(c->p);
+    free(c);
+}
+
+size_t g5_gcodes_bytes(const g5_gcodes_t *c)
+{
+    return (size_t)c->cap * (c->n + sizeof(double));
+}
+
+int g5_gcodes_add(g5_gcodes_t *c, const double *x, double p)
+{
+    if (c->m == c->cap) {
+        long long cap = c->cap ? 2 * c->cap : 4096;
+        uint8_t *codes = realloc(c->codes, (size_t)cap * c->n);
+        if (codes) c->codes = codes;
+        double *ps = codes ? realloc(c->p, (size_t)cap * sizeof *ps) : NULL;
+        if (ps) c->p = ps;
+        if (!codes || !ps) return -1;
+        c->cap = cap;
+    }
+    uint8_t *row = c->codes + (size_t)c->m * c->n;
+    for (int i = 0; i < c->n; i++) row[i] = isnan(x[i]) ? 3 : (uint8_t)x[i];
+    c->p[c->m++] = p;
+    return 0;
+}
+
+long long g5_gcodes_count(const g5_gcodes_t *c)
+{
+    return c->m;
+}
+
+double g5_gcodes_standardize(const g5_gcodes_t *c, long long v, double *z)
+{
+    const uint8_t *row = c->codes + (size_t)v * c->n;
+    double p = c->p[v], mean = 2 * p, sd = sqrt(2 * p * (1 - p)), t[4] = { -mean / sd, (1 - mean) / sd, (2 - mean) / sd, 0 };
+    for (int i = 0; i < c->n; i++) z[i] = t[row[i]];
+    return p;
+}
+
+/* Y = A Q for A = Z'Z (not yet divided by M), Q n x l: a pass over the variants
+ * in blocks, T = Zb'Q then Y += Zb T.  With B non-NULL, B = Q'AQ (l x l) too. */
+static void apply(const g5_gcodes_t *c, int l, const double *Q, double *Y, double *B, double *Zb, double *T)
+{
+    int n = c->n;
+    if (Y) memset(Y, 0, (size_t)n * l * sizeof *Y);
+    if (B) memset(B, 0, (size_t)l * l * sizeof *B);
+    for (long long v0 = 0; v0 < c->m; v0 += BLOCK) {
+        int b = (int)(c->m - v0 < BLOCK ? c->m - v0 : BLOCK);
+        for (int j = 0; j < b; j++) g5_gcodes_standardize(c, v0 + j, Zb + (size_t)j * n);
+        // T (b x l) = Zb' Q
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, b, l, n, 1.0, Zb, n, Q, n, 0.0, T, b);
+        if (Y) cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, n, l, b, 1.0, Zb, n, T, b, 1.0, Y, n);
+        if (B) cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, l, b, 1.0, T, b, 1.0, B, l);
+    }
+}
+
+/* Orthonormal columns for Y (n x l), in place.  @return 0, or -1 */
+static int orthonormalize(int n, int l, double *Y)
+{
+    double tau[256];
+    if (l > 256) return -1;
+    if (LAPACKE_dgeqrf(LAPACK_COL_MAJOR, n, l, Y, n, tau) != 0) return -1;
+    return LAPACKE_dorgqr(LAPACK_COL_MAJOR, n, l, l, Y, n, tau) != 0 ? -1 : 0;
+}
+
+int g5_pca_randomized(const g5_gcodes_t *c, long long m, int k, int iterations, double *values, double *vectors)
+{
+    openblas_set_num_threads(1);
+    int n = c->n, l = k + 10 < n ? k + 10 : n, r = -1, found = 0;
+    double *Q = malloc((size_t)n * l * sizeof *Q), *Y = malloc((size_t)n * l * sizeof *Y);
+    double *Zb = malloc((size_t)n * BLOCK * sizeof *Zb), *T = malloc((size_t)BLOCK * l * sizeof *T);
+    double *B = malloc((size_t)l * l * sizeof *B), *w = malloc(l * sizeof *w), *S = malloc((size_t)l * l * sizeof *S);
+    lapack_int *support = malloc(2 * (size_t)l * sizeof *support);
+    if (!Q || !Y || !Zb || !T || !B || !w || !S || !support || k > l || m <= 0) goto done;
+    // a Gaussian start, the same on every machine (xorshift, Box-Muller)
+    uint64_t s = 0x9E3779B97F4A7C15ULL;
+    for (size_t i = 0; i < (size_t)n * l; i += 2) {
+        double u1, u2;
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        u1 = ((s >> 11) + 0.5) / 9007199254740992.0;
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        u2 = ((s >> 11) + 0.5) / 9007199254740992.0;
+        double rad = sqrt(-2 * log(u1));
+        Q[i] = rad * cos(2 * M_PI * u2);
+        if (i + 1 < (size_t)n * l) Q[i + 1] = rad * sin(2 * M_PI * u2);
+    }
+    if (orthonormalize(n, l, Q) < 0) goto done;
+    // subspace iteration: Q <- orth(A Q)
+    for (int it = 0; it < iterations; it++) {
+        apply(c, l, Q, Y, NULL, Zb, T);
+        if (orthonormalize(n, l, Y) < 0) goto done;
+        double *t = Q;
+        Q = Y;
+        Y = t;
+    }
+    // the Rayleigh-Ritz step: eigenpairs of Q'AQ / M, lifted by Q
+    apply(c, l, Q, NULL, B, Zb, T);
+    for (int j = 0; j < l; j++)
+        for (int i = 0; i <= j; i++) B[(size_t)j * l + i] /= (double)m;
+    if (LAPACKE_dsyevr(LAPACK_COL_MAJOR, 'V', 'I', 'U', l, B, l, 0, 0, l - k + 1, l, 0.0, &found, w, S, l,
+                       support) != 0 || found != k)
+        goto done;
+    for (int j = 0; j < k; j++) {
+        const double *sj = S + (size_t)(k - 1 - j) * l;
+        double *dst = vectors + (size_t)j * n;
+        cblas_dgemv(CblasColMajor, CblasNoTrans, n, l, 1.0, Q, n, sj, 1, 0.0, dst, 1);
+        int big = 0;
+        for (int i = 1; i < n; i++) if (fabs(dst[i]) > fabs(dst[big])) big = i;
+        if (dst[big] < 0)
+            for (int i = 0; i < n; i++) dst[i] = -dst[i];
+        values[j] = w[k - 1 - j];
+    }
+    r = 0;
+done:
+    free(Q); free(Y); free(Zb); free(T); free(B); free(w); free(S); free(support);
+    return r;
+}

@@ -22,6 +22,7 @@
 #define G5_PCA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct g5_grm g5_grm_t;
 
@@ -58,5 +59,44 @@ int g5_grm_eigen(g5_grm_t *g, int k, double *values, double *vectors);
 
 /** Free (NULL is a no-op). */
 void g5_grm_free(g5_grm_t *g);
+
+/*
+ * The randomized method, for cohorts whose n x n matrix is too large (or
+ * slow): the genotypes are kept as a byte per call, and the top components
+ * found by subspace iteration (Halko, Martinsson and Tropp 2011; the idea
+ * of plink2's approx, Galinsky et al. 2016): k + 10 Gaussian columns, each
+ * iteration a multiplication by Z'Z -- two matrix products per block of
+ * variants, never the n x n matrix -- and an orthonormalisation, then the
+ * eigenpairs of the small projected matrix.  The start is seeded, so the
+ * result is the same on every run.
+ */
+typedef struct g5_gcodes g5_gcodes_t;
+
+/** An empty store for @p n samples, or NULL. */
+g5_gcodes_t *g5_gcodes_init(int n);
+
+/** Add one variant's calls (0, 1, 2 or NaN) and its ALT frequency.  @return 0, or -1 (out of memory) */
+int g5_gcodes_add(g5_gcodes_t *c, const double *x, double p);
+
+/** Bytes the store holds now. */
+size_t g5_gcodes_bytes(const g5_gcodes_t *c);
+
+/** Variants stored. */
+long long g5_gcodes_count(const g5_gcodes_t *c);
+
+/** Variant @p v standardised into @p z (n values).  @return its frequency */
+double g5_gcodes_standardize(const g5_gcodes_t *c, long long v, double *z);
+
+/**
+ * The top @p k components by subspace iteration.
+ * @param m           the M that divides Z'Z (stored variants and monomorphic ones)
+ * @param iterations  multiplications by Z'Z after the first (e.g. 10)
+ * @param values, vectors  as g5_grm_eigen
+ * @return 0, or -1
+ */
+int g5_pca_randomized(const g5_gcodes_t *c, long long m, int k, int iterations, double *values, double *vectors);
+
+/** Free (NULL is a no-op). */
+void g5_gcodes_free(g5_gcodes_t *c);
 
 #endif

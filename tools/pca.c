@@ -28,12 +28,16 @@
 
 static const char TOOL[] = "pca";
 
+/* Above this many samples the n x n matrix is large (200 MB) and slow to
+ * decompose, and the randomized method takes over (plink2's advice too). */
+#define APPROX_ABOVE 5000
+
 KHASH_MAP_INIT_STR(var, int)
 
 typedef struct args {
     g5_opts_t o;
     const char *in, *project, *labels;
-    int k;
+    int k, approx;
     double maf, geno;
     int help;
     char *cmdline;
@@ -56,6 +60,7 @@ static void usage(FILE *fp)
         "                          FLOAT [0: every variant that varies]\n"
         "      --geno FLOAT        variants with at most FLOAT of the samples without a\n"
         "                          call [1]\n"
+        "      --approx            the randomized method (automatic above 5000 samples)\n"
         "      --project FILE      project onto the loadings FILE (of an earlier run)\n"
         "      --labels FILE       colour the PC1/PC2 plot by label: TSV IID, LABEL\n"
         "                          with a header line\n"
@@ -71,7 +76,7 @@ static void usage(FILE *fp)
         "See g5-pca(1).\n");
 }
 
-enum { OPT_MAF = G5_OPT_TOOL_BASE, OPT_GENO, OPT_PROJECT, OPT_LABELS };
+enum { OPT_MAF = G5_OPT_TOOL_BASE, OPT_GENO, OPT_PROJECT, OPT_LABELS, OPT_APPROX };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
@@ -81,6 +86,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"geno", required_argument, NULL, OPT_GENO},
         {"project", required_argument, NULL, OPT_PROJECT},
         {"labels", required_argument, NULL, OPT_LABELS},
+        {"approx", no_argument, NULL, OPT_APPROX},
         {NULL, 0, NULL, 0}
     };
     int c, r;
@@ -100,6 +106,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
             break;
         case OPT_PROJECT: a->project = optarg; break;
         case OPT_LABELS: a->labels = optarg; break;
+        case OPT_APPROX: a->approx = 1; break;
         case OPT_MAF:
             if (g5_parse_double(optarg, 0, 0.5, &a->maf) < 0)
                 return g5_usage_error(TOOL, "--maf wants a frequency in [0, 0.5], not \"%s\"", optarg);
@@ -284,6 +291,7 @@ static int compute(const args_t *a, kstring_t *log)
     int status = -1, k = a->k;
     g5_geno_t *g = NULL;
     g5_grm_t *grm = NULL;
+    g5_gcodes_t *codes = NULL;
     double *values = NULL, *u = NULL, *z = NULL, *w = NULL;
     g5_out_t *lo = NULL;
     kstring_t path = KS_INITIALIZE, s = KS_INITIALIZE;
@@ -298,12 +306,13 @@ static int compute(const args_t *a, kstring_t *log)
         goto done;
     }
     size_t budget = a->o.memory ? a->o.memory : (size_t)2 << 30;
-    if (g5_grm_bytes(n) > budget) {
-        g5_err(TOOL, "-m %zuM is too small for %d samples: their %d x %d matrix takes %zuM", budget >> 20, n, n, n,
-               (g5_grm_bytes(n) >> 20) + 1);
+    int approx = a->approx || n > APPROX_ABOVE;
+    if (!approx && g5_grm_bytes(n) > budget) {
+        g5_err(TOOL, "-m %zuM is too small for %d samples: their %d x %d matrix takes %zuM (or --approx)",
+               budget >> 20, n, n, n, (g5_grm_bytes(n) >> 20) + 1);
         goto done;
     }
-    if (!(grm = g5_grm_init(n)) || !(values = malloc(k * sizeof *values))
+    if ((approx ? !(codes = g5_gcodes_init(n)) : !(grm = g5_grm_init(n))) || !(values = malloc(k * sizeof *values))
         || !(u = malloc((size_t)n * k * sizeof *u)) || !(z = malloc(n * sizeof *z))
         || !(w = malloc(k * sizeof *w))) {
         g5_err(TOOL, "out of memory");
@@ -316,8 +325,17 @@ static int compute(const args_t *a, kstring_t *log)
     while ((r = g5_geno_next(g, &v)) == 1) {
         g5_progress_add(&progress, 1);
         double p = use_variant(a, v, n, &c);
-        if (p > 0) g5_grm_add(grm, v->x, p);
-        else if (p == 0) g5_grm_add_constant(grm);
+        if (p > 0 && approx) {
+            if (g5_gcodes_add(codes, v->x, p) < 0 || g5_gcodes_bytes(codes) > budget) {
+                g5_err(TOOL, "the randomized method keeps a byte per call: %lld variants of %d samples do not fit in "
+                       "-m %zuM", g5_gcodes_count(codes) + 1, n, budget >> 20);
+                goto done;
+            }
+        } else if (p > 0) {
+            g5_grm_add(grm, v->x, p);
+        } else if (p == 0 && !approx) {
+            g5_grm_add_constant(grm);
+        }
     }
     g5_progress_done(&progress);
     if (r < 0) {
@@ -330,10 +348,14 @@ static int compute(const args_t *a, kstring_t *log)
                c.nondiploid, c.callrate, c.mono, c.rare);
         goto done;
     }
-    if (g5_grm_eigen(grm, k, values, u) < 0) {
+    // M counts the monomorphic variants, as plink2's
+    long long mtotal = c.used + c.mono;
+    if (approx ? g5_pca_randomized(codes, mtotal, k, 10, values, u) < 0 : g5_grm_eigen(grm, k, values, u) < 0) {
         g5_err(TOOL, "the eigenvectors of the %d x %d matrix could not be computed (LAPACK)", n, n);
         goto done;
     }
+    g5_gcodes_free(codes);
+    codes = NULL;
 
     // the loadings: a second reading, the same variants
     g5_geno_close(g);
@@ -351,7 +373,7 @@ static int compute(const args_t *a, kstring_t *log)
     for (int j = 0; j < k; j++) ksprintf(&s, "\tPC%d", j + 1);
     kputc('\n', &s);
     counts_t again = { 0 };
-    double m = (double)g5_grm_nvariants(grm);
+    double m = (double)mtotal;
     while ((r = g5_geno_next(g, &v)) == 1) {
         double p = use_variant(a, v, n, &again);
         if (p <= 0) continue;
@@ -403,7 +425,8 @@ static int compute(const args_t *a, kstring_t *log)
     }
     ksprintf(log, "samples: %d in \"%s\"\n", n, a->in);
     log_counts(log, &c);
-    ksprintf(log, "components: %d; eigenvalues", k);
+    ksprintf(log, "components: %d, %s; eigenvalues", k, approx ? "randomized (subspace iteration, 10 steps)"
+             : "exact");
     for (int j = 0; j < k; j++) ksprintf(log, " %.6g", values[j]);
     kputc('\n', log);
     status = 0;
@@ -411,6 +434,7 @@ done:
     g5_out_abort(lo);
     g5_geno_close(g);
     g5_grm_free(grm);
+    g5_gcodes_free(codes);
     free(values);
     free(u);
     free(z);
