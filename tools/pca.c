@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "fmt.h"
 #include "geno.h"
+#include "ldprune.h"
 #include "out.h"
 #include "pca.h"
 #include "plot.h"
@@ -39,6 +40,8 @@ typedef struct args {
     const char *in, *project, *labels;
     int k, approx;
     double maf, geno;
+    int prune_window, prune_step;   /* --prune; window 0: none */
+    double prune_r2;
     int help;
     char *cmdline;
 } args_t;
@@ -60,6 +63,9 @@ static void usage(FILE *fp)
         "                          FLOAT [0: every variant that varies]\n"
         "      --geno FLOAT        variants with at most FLOAT of the samples without a\n"
         "                          call [1]\n"
+        "      --prune W,S,R2      first prune variants in linkage disequilibrium, as\n"
+        "                          plink's --indep-pairwise W S R2 (windows of W\n"
+        "                          variants moved S at a time) [off]\n"
         "      --approx            the randomized method (automatic above 5000 samples)\n"
         "      --project FILE      project onto the loadings FILE (of an earlier run)\n"
         "      --labels FILE       colour the PC1/PC2 plot by label: TSV IID, LABEL\n"
@@ -76,7 +82,7 @@ static void usage(FILE *fp)
         "See g5-pca(1).\n");
 }
 
-enum { OPT_MAF = G5_OPT_TOOL_BASE, OPT_GENO, OPT_PROJECT, OPT_LABELS, OPT_APPROX };
+enum { OPT_MAF = G5_OPT_TOOL_BASE, OPT_GENO, OPT_PROJECT, OPT_LABELS, OPT_APPROX, OPT_PRUNE };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
@@ -87,6 +93,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"project", required_argument, NULL, OPT_PROJECT},
         {"labels", required_argument, NULL, OPT_LABELS},
         {"approx", no_argument, NULL, OPT_APPROX},
+        {"prune", required_argument, NULL, OPT_PRUNE},
         {NULL, 0, NULL, 0}
     };
     int c, r;
@@ -107,6 +114,24 @@ static int parse_args(args_t *a, int argc, char *argv[])
         case OPT_PROJECT: a->project = optarg; break;
         case OPT_LABELS: a->labels = optarg; break;
         case OPT_APPROX: a->approx = 1; break;
+        case OPT_PRUNE: {
+            char *w = strdup(optarg), *st = w ? strchr(w, ',') : NULL, *r2 = st ? strchr(st + 1, ',') : NULL;
+            long win, step;
+            int bad = !r2;
+            if (!bad) {
+                *st++ = 0;
+                *r2++ = 0;
+                bad = g5_parse_long(w, 2, 1000000, &win) < 0 || g5_parse_long(st, 1, win, &step) < 0
+                   || g5_parse_double(r2, 0, 1, &a->prune_r2) < 0;
+            }
+            free(w);
+            if (bad)
+                return g5_usage_error(TOOL, "--prune wants WINDOW,STEP,R2 (e.g. 50,5,0.2: a window of 2 or more "
+                                      "variants, a step up to the window, r^2 in [0, 1]), not \"%s\"", optarg);
+            a->prune_window = (int)win;
+            a->prune_step = (int)step;
+            break;
+        }
         case OPT_MAF:
             if (g5_parse_double(optarg, 0, 0.5, &a->maf) < 0)
                 return g5_usage_error(TOOL, "--maf wants a frequency in [0, 0.5], not \"%s\"", optarg);
@@ -129,7 +154,9 @@ static int parse_args(args_t *a, int argc, char *argv[])
 
 /* The variants the components are made of, counted by why the others are not. */
 typedef struct counts {
-    long long read, multi, nondiploid, callrate, rare, mono, used;
+    long long read, multi, nondiploid, callrate, rare, mono, pruned, used;
+    const char *keep;       /* --prune's verdict per candidate variant, or NULL */
+    long long candidate;    /* the next candidate's number */
 } counts_t;
 
 /* @return the variant's ALT frequency if it is used, 0 for a variant with
@@ -143,6 +170,7 @@ static double use_variant(const args_t *a, const g5_gvar_t *v, int n, counts_t *
     double p = v->ac / v->an;
     if ((p < 0.5 ? p : 1 - p) < a->maf) return c->rare++, -1;
     if (p <= 0 || p >= 1) return c->mono++, 0;
+    if (c->keep && !c->keep[c->candidate++]) return c->pruned++, -1;
     c->used++;
     return p;
 }
@@ -280,8 +308,70 @@ static int write_text(FILE *fp, void *ctx)
 static void log_counts(kstring_t *log, const counts_t *c)
 {
     ksprintf(log, "variants: %lld read, %lld used (and %lld monomorphic, which count in M as in plink2); left out: "
-             "%lld multiallelic, %lld with calls that are not diploid, %lld over --geno, %lld under --maf\n", c->read,
-             c->used, c->mono, c->multi, c->nondiploid, c->callrate, c->rare);
+             "%lld multiallelic, %lld with calls that are not diploid, %lld over --geno, %lld under --maf, %lld "
+             "pruned\n", c->read, c->used, c->mono, c->multi, c->nondiploid, c->callrate, c->rare, c->pruned);
+}
+
+/* --prune: a reading of its own, the verdict on each candidate variant (in
+ * the order use_variant meets them) into *keep; the reader is opened again
+ * for the readings that follow.  @return 0, or -1 after reporting */
+static int prune(const args_t *a, g5_geno_t **g, int n, char **keep)
+{
+    char why[1024];
+    g5_ldprune_t *pr = g5_ldprune_init(n, a->prune_window, a->prune_step, a->prune_r2);
+    counts_t c = { 0 };
+    long long m = 0, cap = 0;
+    int contig = -1, r, kept, status = -1;
+    kstring_t last = KS_INITIALIZE;
+    const g5_gvar_t *v;
+    if (!pr) goto oom;
+    while ((r = g5_geno_next(*g, &v)) == 1) {
+        if (use_variant(a, v, n, &c) <= 0) continue;
+        if (!last.s || strcmp(last.s, v->chrom)) {
+            contig++;
+            last.l = 0;
+            kputs(v->chrom, &last);
+        }
+        if (g5_ldprune_add(pr, contig, v->x, v->ac / v->an) < 0) goto oom;
+        for (;;) {
+            if (m == cap) {
+                cap = cap ? 2 * cap : 65536;
+                char *k2 = realloc(*keep, cap);
+                if (!k2) goto oom;
+                *keep = k2;
+            }
+            if (!g5_ldprune_next(pr, &kept)) break;
+            (*keep)[m++] = (char)kept;
+        }
+    }
+    if (r < 0) {
+        g5_err(TOOL, "%s", g5_geno_why(*g));
+        goto done;
+    }
+    g5_ldprune_finish(pr);
+    for (;;) {
+        if (m == cap) {
+            cap = cap ? 2 * cap : 65536;
+            char *k2 = realloc(*keep, cap);
+            if (!k2) goto oom;
+            *keep = k2;
+        }
+        if (!g5_ldprune_next(pr, &kept)) break;
+        (*keep)[m++] = (char)kept;
+    }
+    g5_geno_close(*g);
+    if (!(*g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    status = 0;
+    goto done;
+oom:
+    g5_err(TOOL, "out of memory");
+done:
+    g5_ldprune_free(pr);
+    free(last.s);
+    return status;
 }
 
 /* The components of IN, and their loadings. */
@@ -292,6 +382,7 @@ static int compute(const args_t *a, kstring_t *log)
     g5_geno_t *g = NULL;
     g5_grm_t *grm = NULL;
     g5_gcodes_t *codes = NULL;
+    char *keep = NULL;
     double *values = NULL, *u = NULL, *z = NULL, *w = NULL;
     g5_out_t *lo = NULL;
     kstring_t path = KS_INITIALIZE, s = KS_INITIALIZE;
@@ -318,10 +409,12 @@ static int compute(const args_t *a, kstring_t *log)
         g5_err(TOOL, "out of memory");
         goto done;
     }
-    g5_progress_t progress;
-    g5_progress_start(&progress, TOOL, "variants", a->o.progress, 0);
     const g5_gvar_t *v;
     int r;
+    if (a->prune_window && prune(a, &g, n, &keep) < 0) goto done;
+    c.keep = keep;
+    g5_progress_t progress;
+    g5_progress_start(&progress, TOOL, "variants", a->o.progress, 0);
     while ((r = g5_geno_next(g, &v)) == 1) {
         g5_progress_add(&progress, 1);
         double p = use_variant(a, v, n, &c);
@@ -372,7 +465,7 @@ static int compute(const args_t *a, kstring_t *log)
     kputs("#CHROM\tPOS\tID\tREF\tALT\tALT_FREQ", &s);
     for (int j = 0; j < k; j++) ksprintf(&s, "\tPC%d", j + 1);
     kputc('\n', &s);
-    counts_t again = { 0 };
+    counts_t again = { .keep = keep };
     double m = (double)mtotal;
     while ((r = g5_geno_next(g, &v)) == 1) {
         double p = use_variant(a, v, n, &again);
@@ -435,6 +528,7 @@ done:
     g5_geno_close(g);
     g5_grm_free(grm);
     g5_gcodes_free(codes);
+    free(keep);
     free(values);
     free(u);
     free(z);
