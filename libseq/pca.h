@@ -63,11 +63,12 @@ void g5_grm_free(g5_grm_t *g);
 /*
  * The randomized method, for cohorts whose n x n matrix is too large (or
  * slow): the genotypes are kept as a byte per call, and the top components
- * found by subspace iteration (Halko, Martinsson and Tropp 2011; the idea
- * of plink2's approx, Galinsky et al. 2016): k + 10 Gaussian columns, each
- * iteration a multiplication by Z'Z -- two matrix products per block of
- * variants, never the n x n matrix -- and an orthonormalisation, then the
- * eigenpairs of the small projected matrix.  The start is seeded, so the
+ * found in a block Krylov space (Halko, Martinsson and Tropp 2011; the
+ * method of plink2's approx, Galinsky et al. 2016): k + 10 Gaussian
+ * columns, each iteration a multiplication by Z'Z -- two matrix products
+ * per block of variants, never the n x n matrix -- and an
+ * orthonormalisation, all the iterates kept side by side, then the
+ * eigenpairs of the matrix projected on their span.  The start is seeded, so the
  * result is the same on every run.
  */
 typedef struct g5_gcodes g5_gcodes_t;
@@ -88,7 +89,7 @@ long long g5_gcodes_count(const g5_gcodes_t *c);
 double g5_gcodes_standardize(const g5_gcodes_t *c, long long v, double *z);
 
 /**
- * The top @p k components by subspace iteration.
+ * The top @p k components from a block Krylov space.
  * @param m           the M that divides Z'Z (stored variants and monomorphic ones)
  * @param iterations  multiplications by Z'Z after the first (e.g. 10)
  * @param values, vectors  as g5_grm_eigen
