@@ -320,3 +320,27 @@ int g5_prov_tsv(FILE *fp, const char *tool, const char *cmdline)
 {
     return fprintf(fp, "# g5 %s %s: %s\n", tool, g5_version(), cmdline) < 0 ? -1 : 0;
 }
+
+int g5_outset_add(g5_outset_t *set, const char *path)
+{
+    char **p = realloc(set->paths, (set->n + 1) * sizeof *p);
+    if (!p) return -1;
+    set->paths = p;
+    if (!(p[set->n] = strdup(path))) return -1;
+    set->n++;
+    return 0;
+}
+
+void g5_outset_undo(g5_outset_t *set)
+{
+    for (int i = 0; i < set->n; i++) unlink(set->paths[i]);
+    g5_outset_free(set);
+}
+
+void g5_outset_free(g5_outset_t *set)
+{
+    for (int i = 0; i < set->n; i++) free(set->paths[i]);
+    free(set->paths);
+    set->paths = NULL;
+    set->n = 0;
+}

@@ -125,4 +125,24 @@ int g5_prov_vcf(bcf_hdr_t *h, const char *tool, const char *cmdline);
  */
 int g5_prov_tsv(FILE *fp, const char *tool, const char *cmdline);
 
+/*
+ * Outputs that stand or fall together (a table, its plots, its log): each
+ * is committed as it is finished and recorded here; if a later one fails,
+ * g5_outset_undo() removes those already in place, so a failed run leaves
+ * no file that looks finished.
+ */
+typedef struct g5_outset {
+    char **paths;
+    int n;
+} g5_outset_t;
+
+/** Record a committed output's final name.  @return 0, or -1 (out of memory) */
+int g5_outset_add(g5_outset_t *set, const char *path);
+
+/** Remove every recorded output (the run failed), and forget them. */
+void g5_outset_undo(g5_outset_t *set);
+
+/** Forget the recorded outputs (the run succeeded). */
+void g5_outset_free(g5_outset_t *set);
+
 #endif

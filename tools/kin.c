@@ -411,12 +411,21 @@ int main_kin(int argc, char *argv[])
     path.l = 0;
     ksprintf(&path, "%s.log", a.o.out);
     // the table and list first, the log last: a log names finished files
+    // all three or none: a table left by a failed run would look finished
+    g5_outset_t outs = { NULL, 0 };
+    char *names[2] = { strdup(g5_out_final(kin0)), strdup(g5_out_final(excl)) };
     int c1 = g5_out_commit(kin0), c2 = g5_out_commit(excl);
     kin0 = excl = NULL;
+    if (c1 == 0) c1 = names[0] ? g5_outset_add(&outs, names[0]) : -1;
+    if (c2 == 0) c2 = names[1] ? g5_outset_add(&outs, names[1]) : -1;
+    free(names[0]);
+    free(names[1]);
     if (c1 < 0 || c2 < 0 || g5_out_text(path.s, write_log, &log) < 0) {
         g5_err_errno(TOOL, "cannot write the outputs of \"%s\"", a.o.out);
+        g5_outset_undo(&outs);
         goto done;
     }
+    g5_outset_free(&outs);
     if (a.o.verbosity >= 1)
         g5_info(TOOL, "%lld pairs, %lld at kinship >= %g; %lld duplicate, %lld 1st, %lld 2nd, %lld 3rd degree; "
                 "%d samples to exclude", npairs, written, a.min_kinship, by_degree[0], by_degree[1], by_degree[2],

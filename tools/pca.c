@@ -42,6 +42,7 @@ typedef struct args {
     double maf, geno;
     int prune_window, prune_step;   /* --prune; window 0: none */
     double prune_r2;
+    g5_outset_t *outs;      /* the outputs in place so far: removed if the run fails */
     int help;
     char *cmdline;
 } args_t;
@@ -182,7 +183,7 @@ static void put_num(kstring_t *s, double v, int digits)
 }
 
 /* PREFIX.eigenvec: plink2's columns, #IID then PC1..PCk. */
-static int write_eigenvec(const char *prefix, g5_geno_t *g, int n, int k, const double *u, int by_sample)
+static int write_eigenvec(const args_t *a, g5_geno_t *g, int n, int k, const double *u, int by_sample)
 {
     kstring_t s = KS_INITIALIZE, path = KS_INITIALIZE;
     kputs("#IID", &s);
@@ -196,10 +197,11 @@ static int write_eigenvec(const char *prefix, g5_geno_t *g, int n, int k, const 
         }
         kputc('\n', &s);
     }
-    ksprintf(&path, "%s.eigenvec", prefix);
+    ksprintf(&path, "%s.eigenvec", a->o.out);
     g5_out_t *o = g5_out_open(path.s);
     FILE *fp = o ? g5_out_stream(o) : NULL;
     int r = fp && fwrite(s.s, 1, s.l, fp) == s.l ? g5_out_commit(o) : -1;
+    if (r == 0) r = g5_outset_add(a->outs, path.s);
     if (r < 0) {
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         if (!fp) g5_out_abort(o);
@@ -281,6 +283,12 @@ static int plot(const args_t *a, g5_geno_t *g, int n, int k, const double *u, in
         g5_err(TOOL, "%s", why);
         goto done;
     }
+    path.l = 0;
+    ksprintf(&path, "%s.pca.png", a->o.out);
+    if (g5_outset_add(a->outs, path.s) < 0) goto oom;
+    path.l = 0;
+    ksprintf(&path, "%s.pca.svg", a->o.out);
+    if (g5_outset_add(a->outs, path.s) < 0) goto oom;
     status = 0;
     goto done;
 oom:
@@ -310,6 +318,24 @@ static void log_counts(kstring_t *log, const counts_t *c)
     ksprintf(log, "variants: %lld read, %lld used (and %lld monomorphic, which count in M as in plink2); left out: "
              "%lld multiallelic, %lld with calls that are not diploid, %lld over --geno, %lld under --maf, %lld "
              "pruned\n", c->read, c->used, c->mono, c->multi, c->nondiploid, c->callrate, c->rare, c->pruned);
+}
+
+/* One loadings line: the variant's name, its frequency, then per PC
+ * w = z . u / (lambda M). */
+static void put_loading(kstring_t *s, const char *name, double p, const double *z, int n, int k, const double *u,
+                        const double *values, double m)
+{
+    kputs(name, s);
+    kputc('\t', s);
+    put_num(s, p, 15);
+    for (int j = 0; j < k; j++) {
+        const double *uj = u + (size_t)j * n;
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += z[i] * uj[i];
+        kputc('\t', s);
+        put_num(s, sum / (values[j] * m), 15);
+    }
+    kputc('\n', s);
 }
 
 /* --prune: a reading of its own, the verdict on each candidate variant (in
@@ -383,7 +409,8 @@ static int compute(const args_t *a, kstring_t *log)
     g5_grm_t *grm = NULL;
     g5_gcodes_t *codes = NULL;
     char *keep = NULL;
-    double *values = NULL, *u = NULL, *z = NULL, *w = NULL;
+    kstring_t names = KS_INITIALIZE, offsets = KS_INITIALIZE;     /* the kept variants' names */
+    double *values = NULL, *u = NULL, *z = NULL;
     g5_out_t *lo = NULL;
     kstring_t path = KS_INITIALIZE, s = KS_INITIALIZE;
     counts_t c = { 0 };
@@ -403,9 +430,12 @@ static int compute(const args_t *a, kstring_t *log)
                budget >> 20, n, n, n, (g5_grm_bytes(n) >> 20) + 1);
         goto done;
     }
-    if ((approx ? !(codes = g5_gcodes_init(n)) : !(grm = g5_grm_init(n))) || !(values = malloc(k * sizeof *values))
-        || !(u = malloc((size_t)n * k * sizeof *u)) || !(z = malloc(n * sizeof *z))
-        || !(w = malloc(k * sizeof *w))) {
+    // the calls are kept (a byte each, with the variants' names) for the
+    // loadings, so that the file is read once, while they fit in the budget
+    // (the randomized method needs them); otherwise read again
+    size_t kept_budget = approx ? budget : budget - g5_grm_bytes(n);
+    if (!(codes = g5_gcodes_init(n)) || (!approx && !(grm = g5_grm_init(n))) || !(values = malloc(k * sizeof *values))
+        || !(u = malloc((size_t)n * k * sizeof *u)) || !(z = malloc(n * sizeof *z))) {
         g5_err(TOOL, "out of memory");
         goto done;
     }
@@ -418,17 +448,25 @@ static int compute(const args_t *a, kstring_t *log)
     while ((r = g5_geno_next(g, &v)) == 1) {
         g5_progress_add(&progress, 1);
         double p = use_variant(a, v, n, &c);
-        if (p > 0 && approx) {
-            if (g5_gcodes_add(codes, v->x, p) < 0 || g5_gcodes_bytes(codes) > budget) {
-                g5_err(TOOL, "the randomized method keeps a byte per call: %lld variants of %d samples do not fit in "
-                       "-m %zuM", g5_gcodes_count(codes) + 1, n, budget >> 20);
-                goto done;
+        if (p > 0 && codes) {
+            size_t at = names.l;
+            ksprintf(&names, "%s\t%lld\t%s\t%s\t%s", v->chrom, (long long)v->pos + 1, v->id, v->ref, v->alt);
+            if (g5_gcodes_add(codes, v->x, p) < 0 || kputc(0, &names) < 0 || kputll((long long)at, &offsets) < 0
+                || kputc(' ', &offsets) < 0 || g5_gcodes_bytes(codes) + names.m + offsets.m > kept_budget) {
+                if (approx) {
+                    g5_err(TOOL, "the randomized method keeps a byte per call: %lld variants of %d samples do not "
+                           "fit in -m %zuM", g5_gcodes_count(codes), n, budget >> 20);
+                    goto done;
+                }
+                g5_gcodes_free(codes);
+                codes = NULL;
+                free(names.s);
+                free(offsets.s);
+                names = offsets = (kstring_t)KS_INITIALIZE;
             }
-        } else if (p > 0) {
-            g5_grm_add(grm, v->x, p);
-        } else if (p == 0 && !approx) {
-            g5_grm_add_constant(grm);
         }
+        if (p > 0 && !approx) g5_grm_add(grm, v->x, p);
+        else if (p == 0 && !approx) g5_grm_add_constant(grm);
     }
     g5_progress_done(&progress);
     if (r < 0) {
@@ -447,15 +485,8 @@ static int compute(const args_t *a, kstring_t *log)
         g5_err(TOOL, "the eigenvectors of the %d x %d matrix could not be computed (LAPACK)", n, n);
         goto done;
     }
-    g5_gcodes_free(codes);
-    codes = NULL;
 
-    // the loadings: a second reading, the same variants
-    g5_geno_close(g);
-    if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
-        g5_err(TOOL, "%s", why);
-        goto done;
-    }
+
     ksprintf(&path, "%s.loadings", a->o.out);
     FILE *fp;
     if (!(lo = g5_out_open(path.s)) || !(fp = g5_out_stream(lo))) {
@@ -465,40 +496,49 @@ static int compute(const args_t *a, kstring_t *log)
     kputs("#CHROM\tPOS\tID\tREF\tALT\tALT_FREQ", &s);
     for (int j = 0; j < k; j++) ksprintf(&s, "\tPC%d", j + 1);
     kputc('\n', &s);
-    counts_t again = { .keep = keep };
     double m = (double)mtotal;
-    while ((r = g5_geno_next(g, &v)) == 1) {
-        double p = use_variant(a, v, n, &again);
-        if (p <= 0) continue;
-        g5_pca_standardize(v->x, n, p, z);
-        for (int j = 0; j < k; j++) {
-            const double *uj = u + (size_t)j * n;
-            double sum = 0;
-            for (int i = 0; i < n; i++) sum += z[i] * uj[i];
-            w[j] = sum / (values[j] * m);
+    if (codes) {        // the calls kept in memory
+        char *at = offsets.s;
+        for (long long i = 0; i < g5_gcodes_count(codes); i++) {
+            long long off = strtoll(at, &at, 10);
+            double p = g5_gcodes_standardize(codes, i, z);
+            put_loading(&s, names.s + off, p, z, n, k, u, values, m);
+            if (s.l >= 1 << 16) {
+                fwrite(s.s, 1, s.l, fp);
+                s.l = 0;
+            }
         }
-        ksprintf(&s, "%s\t%lld\t%s\t%s\t%s\t", v->chrom, (long long)v->pos + 1, v->id, v->ref, v->alt);
-        put_num(&s, p, 15);
-        for (int j = 0; j < k; j++) {
-            kputc('\t', &s);
-            put_num(&s, w[j], 15);
+    } else {            // a second reading, the same variants
+        g5_geno_close(g);
+        if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+            g5_err(TOOL, "%s", why);
+            goto done;
         }
-        kputc('\n', &s);
-        if (s.l >= 1 << 16) {
-            fwrite(s.s, 1, s.l, fp);
-            s.l = 0;
+        counts_t again = { .keep = keep };
+        while ((r = g5_geno_next(g, &v)) == 1) {
+            double p = use_variant(a, v, n, &again);
+            if (p <= 0) continue;
+            g5_pca_standardize(v->x, n, p, z);
+            names.l = 0;
+            ksprintf(&names, "%s\t%lld\t%s\t%s\t%s", v->chrom, (long long)v->pos + 1, v->id, v->ref, v->alt);
+            put_loading(&s, names.s, p, z, n, k, u, values, m);
+            if (s.l >= 1 << 16) {
+                fwrite(s.s, 1, s.l, fp);
+                s.l = 0;
+            }
         }
-    }
-    if (r < 0) {
-        g5_err(TOOL, "%s", g5_geno_why(g));
-        goto done;
-    }
-    if (again.used != c.used) {
-        g5_err(TOOL, "\"%s\" changed between its two readings (%lld variants, then %lld)", a->in, c.used, again.used);
-        goto done;
+        if (r < 0) {
+            g5_err(TOOL, "%s", g5_geno_why(g));
+            goto done;
+        }
+        if (again.used != c.used) {
+            g5_err(TOOL, "\"%s\" changed between its two readings (%lld variants, then %lld)", a->in, c.used,
+                   again.used);
+            goto done;
+        }
     }
     fwrite(s.s, 1, s.l, fp);
-    if (plot(a, g, n, k, u, 0) < 0 || write_eigenvec(a->o.out, g, n, k, u, 0) < 0) goto done;
+    if (plot(a, g, n, k, u, 0) < 0 || write_eigenvec(a, g, n, k, u, 0) < 0) goto done;
     s.l = 0;
     for (int j = 0; j < k; j++) {
         put_num(&s, values[j], 7);
@@ -506,12 +546,15 @@ static int compute(const args_t *a, kstring_t *log)
     }
     path.l = 0;
     ksprintf(&path, "%s.eigenval", a->o.out);
-    if (g5_out_text(path.s, write_text, &s) < 0) {
+    if (g5_out_text(path.s, write_text, &s) < 0 || g5_outset_add(a->outs, path.s) < 0) {
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }
+    path.l = 0;
+    ksprintf(&path, "%s.loadings", a->o.out);
     int rc = g5_out_commit(lo);
     lo = NULL;
+    if (rc == 0) rc = g5_outset_add(a->outs, path.s);
     if (rc < 0) {
         g5_err_errno(TOOL, "cannot write the loadings of \"%s\"", a->o.out);
         goto done;
@@ -528,11 +571,12 @@ done:
     g5_geno_close(g);
     g5_grm_free(grm);
     g5_gcodes_free(codes);
+    free(names.s);
+    free(offsets.s);
     free(keep);
     free(values);
     free(u);
     free(z);
-    free(w);
     free(path.s);
     free(s.s);
     return status;
@@ -545,6 +589,7 @@ static int project(const args_t *a, kstring_t *log)
     int status = -1, k = 0, nvar = 0, mvar = 0, lineno = 0;
     khash_t(var) *index = kh_init(var);
     double *freq = NULL, *w = NULL, *score = NULL, *z = NULL;
+    int *chain = NULL;      /* per loadings line: the previous line of the same variant, or -1 */
     g5_geno_t *g = NULL;
     FILE *fp = fopen(a->project, "r");
     char *line = NULL;
@@ -580,9 +625,11 @@ static int project(const args_t *a, kstring_t *log)
         if (nvar == mvar) {
             mvar = mvar ? 2 * mvar : 4096;
             double *nf2 = realloc(freq, mvar * sizeof *freq), *nw = nf2 ? realloc(w, (size_t)mvar * k * sizeof *w) : NULL;
+            int *nc = nw ? realloc(chain, mvar * sizeof *chain) : NULL;
             if (nf2) freq = nf2;
             if (nw) w = nw;
-            if (!nf2 || !nw) {
+            if (nc) chain = nc;
+            if (!nf2 || !nw || !nc) {
                 g5_err(TOOL, "out of memory");
                 goto done;
             }
@@ -600,13 +647,16 @@ static int project(const args_t *a, kstring_t *log)
         }
         key.l = 0;
         ksprintf(&key, "%s:%s:%s:%s", f[0], f[1], f[3], f[4]);
+        // a variant listed twice (a file with a record twice) counts twice,
+        // as it did in the components: a chain of its lines
         int absent;
         khint_t it = kh_put(var, index, key.s, &absent);
-        if (!absent) {
-            g5_err(TOOL, "\"%s\" line %d: variant %s twice", a->project, lineno, key.s);
-            goto done;
+        if (absent) {
+            kh_key(index, it) = ks_release(&key);
+            chain[nvar] = -1;
+        } else {
+            chain[nvar] = kh_val(index, it);
         }
-        kh_key(index, it) = ks_release(&key);
         kh_val(index, it) = nvar++;
     }
     if (k == 0 || nvar == 0) {
@@ -640,14 +690,15 @@ static int project(const args_t *a, kstring_t *log)
             flip = 1;
         }
         if (it == kh_end(index)) continue;
-        int idx = kh_val(index, it);
-        for (int i = 0; i < n; i++) {
-            double x = v->ploidy[i] == 2 ? v->x[i] : NAN;      // diploid calls, as the loadings
-            z[i] = flip && !isnan(x) ? 2 - x : x;
+        for (int idx = kh_val(index, it); idx >= 0; idx = chain[idx]) {
+            for (int i = 0; i < n; i++) {
+                double x = v->ploidy[i] == 2 ? v->x[i] : NAN;      // diploid calls, as the loadings
+                z[i] = flip && !isnan(x) ? 2 - x : x;
+            }
+            g5_pca_standardize(z, n, freq[idx], z);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < k; j++) score[(size_t)i * k + j] += z[i] * w[(size_t)idx * k + j];
         }
-        g5_pca_standardize(z, n, freq[idx], z);
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < k; j++) score[(size_t)i * k + j] += z[i] * w[(size_t)idx * k + j];
         matched++;
         flipped += flip;
     }
@@ -659,7 +710,7 @@ static int project(const args_t *a, kstring_t *log)
         g5_err(TOOL, "\"%s\" shares no variant with \"%s\"", a->in, a->project);
         goto done;
     }
-    if (plot(a, g, n, k, score, 1) < 0 || write_eigenvec(a->o.out, g, n, k, score, 1) < 0) goto done;
+    if (plot(a, g, n, k, score, 1) < 0 || write_eigenvec(a, g, n, k, score, 1) < 0) goto done;
     ksprintf(log, "samples: %d in \"%s\"\nloadings: %d variants, %d components in \"%s\"\n", n, a->in, nvar, k,
              a->project);
     ksprintf(log, "variants: %lld read, %lld on the loadings (%lld with REF and ALT swapped); %lld of the loadings "
@@ -675,6 +726,7 @@ done:
     g5_geno_close(g);
     free(freq);
     free(w);
+    free(chain);
     free(score);
     free(z);
     return status;
@@ -688,6 +740,8 @@ int main_pca(int argc, char *argv[])
     a.k = 10;
     a.geno = 1;
     kstring_t log = KS_INITIALIZE, path = KS_INITIALIZE;
+    g5_outset_t outs = { NULL, 0 };
+    a.outs = &outs;
     int status = parse_args(&a, argc, argv);
     if (status != G5_EXIT_OK || a.help) goto done;
     status = G5_EXIT_DATA;
@@ -704,6 +758,8 @@ int main_pca(int argc, char *argv[])
     }
     status = G5_EXIT_OK;
 done:
+    if (status == G5_EXIT_OK) g5_outset_free(&outs);
+    else g5_outset_undo(&outs);
     g5_plot_cleanup();
     free(log.s);
     free(path.s);
