@@ -2,6 +2,7 @@
  * pca.c -- the relationship matrix and its eigenvectors.  See pca.h.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,8 +13,10 @@
 
 #define BLOCK 256
 
+#define TILE 256            /* rows and columns of a tile of G */
+
 struct g5_grm {
-    int n, staged;
+    int n, staged, threads;
     long long m;
     double *G;              /* n x n, upper triangle */
     double *Z;              /* n x BLOCK standardised variants, waiting for dsyrk */
@@ -30,12 +33,13 @@ size_t g5_grm_bytes(int n)
     return ((size_t)n * n + (size_t)n * BLOCK) * sizeof(double);
 }
 
-g5_grm_t *g5_grm_init(int n)
+g5_grm_t *g5_grm_init(int n, int threads)
 {
     openblas_set_num_threads(1);   // the same sums on any machine: see regress.h
     g5_grm_t *g = calloc(1, sizeof *g);
     if (!g) return NULL;
     g->n = n;
+    g->threads = threads;
     g->G = calloc((size_t)n * n, sizeof *g->G);
     g->Z = malloc((size_t)n * BLOCK * sizeof *g->Z);
     if (!g->G || !g->Z) {
@@ -53,11 +57,49 @@ void g5_grm_free(g5_grm_t *g)
     free(g);
 }
 
+/* G += Z Z' over the staged variants, tile by tile of the upper triangle:
+ * each tile one BLAS call on fixed rows and columns, whichever thread
+ * makes it, so G is the same at any number of threads. */
+typedef struct tile_job {
+    g5_grm_t *g;
+    int t, nt;
+} tile_job_t;
+
+static void *tiles(void *arg)
+{
+    tile_job_t *j = arg;
+    g5_grm_t *g = j->g;
+    int n = g->n, b = g->staged, tile = 0;
+    for (int c0 = 0; c0 < n; c0 += TILE)
+        for (int r0 = 0; r0 <= c0; r0 += TILE, tile++) {
+            if (tile % j->nt != j->t) continue;
+            int rows = n - r0 < TILE ? n - r0 : TILE, cols = n - c0 < TILE ? n - c0 : TILE;
+            double *Gt = g->G + (size_t)c0 * n + r0;
+            if (r0 == c0)
+                cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, rows, b, 1.0, g->Z + r0, n, 1.0, Gt, n);
+            else
+                cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, rows, cols, b, 1.0, g->Z + r0, n, g->Z + c0, n,
+                            1.0, Gt, n);
+        }
+    return NULL;
+}
+
 static void flush(g5_grm_t *g)
 {
     if (!g->staged) return;
-    // G += Z Z' over the staged variants (Z is n x staged)
-    cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, g->n, g->staged, 1.0, g->Z, g->n, 1.0, g->G, g->n);
+    int nt = g->threads + 1;
+    pthread_t tid[nt];
+    tile_job_t jobs[nt];
+    int started[nt];
+    for (int t = 1; t < nt; t++) {
+        jobs[t] = (tile_job_t){ g, t, nt };
+        started[t] = pthread_create(&tid[t], NULL, tiles, &jobs[t]) == 0;
+        if (!started[t]) tiles(&jobs[t]);      // no thread: its tiles here
+    }
+    jobs[0] = (tile_job_t){ g, 0, nt };
+    tiles(&jobs[0]);
+    for (int t = 1; t < nt; t++)
+        if (started[t]) pthread_join(tid[t], NULL);
     g->staged = 0;
 }
 

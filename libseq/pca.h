@@ -6,8 +6,10 @@
  * Each variant's dosages are standardised, z = (x - 2p) / sqrt(2p(1 - p))
  * with p the ALT frequency among the samples with a call, a missing call
  * becoming 0 (the mean).  The relationship matrix G = Z'Z / M (M variants)
- * is accumulated block by block (BLAS dsyrk over 256 variants at a time:
- * memory is G's n x n, whatever the number of variants), and its top k
+ * is accumulated block by block (256 variants at a time, in fixed tiles of
+ * G shared by the threads -- BLAS dsyrk and dgemm, each tile one call, so
+ * the sums do not depend on the threads; memory is G's n x n, whatever
+ * the number of variants), and its top k
  * eigenvectors (LAPACK dsyevr) are the PCs, its eigenvalues plink2's
  * .eigenval.  An eigenvector's sign is arbitrary; it is fixed here so that
  * its largest component (the first of equals) is positive, which makes the
@@ -34,8 +36,9 @@ typedef struct g5_grm g5_grm_t;
  */
 void g5_pca_standardize(const double *x, int n, double p, double *z);
 
-/** An empty relationship matrix for @p n samples, or NULL (out of memory). */
-g5_grm_t *g5_grm_init(int n);
+/** An empty relationship matrix for @p n samples, accumulated by @p threads
+ *  extra threads; or NULL (out of memory). */
+g5_grm_t *g5_grm_init(int n, int threads);
 
 /** Bytes g5_grm_init(n) takes. */
 size_t g5_grm_bytes(int n);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
 #include <htslib/khash.h>
 #include <htslib/kstring.h>
 
@@ -323,17 +324,15 @@ static void log_counts(kstring_t *log, const counts_t *c)
 /* One loadings line: the variant's name, its frequency, then per PC
  * w = z . u / (lambda M). */
 static void put_loading(kstring_t *s, const char *name, double p, const double *z, int n, int k, const double *u,
-                        const double *values, double m)
+                        const double *values, double m, double *w)
 {
+    cblas_dgemv(CblasColMajor, CblasTrans, n, k, 1.0, u, n, z, 1, 0.0, w, 1);     // w = U'z
     kputs(name, s);
     kputc('\t', s);
     put_num(s, p, 15);
     for (int j = 0; j < k; j++) {
-        const double *uj = u + (size_t)j * n;
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += z[i] * uj[i];
         kputc('\t', s);
-        put_num(s, sum / (values[j] * m), 15);
+        put_num(s, w[j] / (values[j] * m), 15);
     }
     kputc('\n', s);
 }
@@ -410,7 +409,7 @@ static int compute(const args_t *a, kstring_t *log)
     g5_gcodes_t *codes = NULL;
     char *keep = NULL;
     kstring_t names = KS_INITIALIZE, offsets = KS_INITIALIZE;     /* the kept variants' names */
-    double *values = NULL, *u = NULL, *z = NULL;
+    double *values = NULL, *u = NULL, *z = NULL, *w = NULL;
     g5_out_t *lo = NULL;
     kstring_t path = KS_INITIALIZE, s = KS_INITIALIZE;
     counts_t c = { 0 };
@@ -434,8 +433,8 @@ static int compute(const args_t *a, kstring_t *log)
     // loadings, so that the file is read once, while they fit in the budget
     // (the randomized method needs them); otherwise read again
     size_t kept_budget = approx ? budget : budget - g5_grm_bytes(n);
-    if (!(codes = g5_gcodes_init(n)) || (!approx && !(grm = g5_grm_init(n))) || !(values = malloc(k * sizeof *values))
-        || !(u = malloc((size_t)n * k * sizeof *u)) || !(z = malloc(n * sizeof *z))) {
+    if (!(codes = g5_gcodes_init(n)) || (!approx && !(grm = g5_grm_init(n, a->o.threads))) || !(values = malloc(k * sizeof *values))
+        || !(u = malloc((size_t)n * k * sizeof *u)) || !(z = malloc(n * sizeof *z)) || !(w = malloc(k * sizeof *w))) {
         g5_err(TOOL, "out of memory");
         goto done;
     }
@@ -502,7 +501,7 @@ static int compute(const args_t *a, kstring_t *log)
         for (long long i = 0; i < g5_gcodes_count(codes); i++) {
             long long off = strtoll(at, &at, 10);
             double p = g5_gcodes_standardize(codes, i, z);
-            put_loading(&s, names.s + off, p, z, n, k, u, values, m);
+            put_loading(&s, names.s + off, p, z, n, k, u, values, m, w);
             if (s.l >= 1 << 16) {
                 fwrite(s.s, 1, s.l, fp);
                 s.l = 0;
@@ -521,7 +520,7 @@ static int compute(const args_t *a, kstring_t *log)
             g5_pca_standardize(v->x, n, p, z);
             names.l = 0;
             ksprintf(&names, "%s\t%lld\t%s\t%s\t%s", v->chrom, (long long)v->pos + 1, v->id, v->ref, v->alt);
-            put_loading(&s, names.s, p, z, n, k, u, values, m);
+            put_loading(&s, names.s, p, z, n, k, u, values, m, w);
             if (s.l >= 1 << 16) {
                 fwrite(s.s, 1, s.l, fp);
                 s.l = 0;
@@ -577,6 +576,7 @@ done:
     free(values);
     free(u);
     free(z);
+    free(w);
     free(path.s);
     free(s.s);
     return status;
