@@ -173,7 +173,7 @@ void g5_err_errno(const char *tool, const char *fmt, ...)
 void g5_warn(const char *tool, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/** Print an informational line, "g5 TOOL: MESSAGE", for --verbosity 2 and up. */
+/** Print an informational line, "g5 TOOL: MESSAGE"; the caller decides by --verbosity whether to. */
 void g5_info(const char *tool, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
