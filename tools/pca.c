@@ -38,7 +38,7 @@ KHASH_MAP_INIT_STR(var, int)
 
 typedef struct args {
     g5_opts_t o;
-    const char *in, *project, *labels;
+    const char *in, *project, *labels, *dosage;
     int k, approx;
     double maf, geno;
     int prune_window, prune_step;   /* --prune; window 0: none */
@@ -68,7 +68,9 @@ static void usage(FILE *fp)
         "      --prune W,S,R2      first prune variants in linkage disequilibrium, as\n"
         "                          plink's --indep-pairwise W S R2 (windows of W\n"
         "                          variants moved S at a time) [off]\n"
-        "      --approx            the randomized method (automatic above 5000 samples)\n"
+        "      --dosage FIELD      dosages from FORMAT/FIELD (e.g. DS) instead of GT\n"
+        "      --approx            the randomized method (automatic above 5000 samples,\n"
+        "                          with hard calls)\n"
         "      --project FILE      project onto the loadings FILE (of an earlier run)\n"
         "      --labels FILE       colour the PC1/PC2 plot by label: TSV IID, LABEL\n"
         "                          with a header line\n"
@@ -84,7 +86,7 @@ static void usage(FILE *fp)
         "See g5-pca(1).\n");
 }
 
-enum { OPT_MAF = G5_OPT_TOOL_BASE, OPT_GENO, OPT_PROJECT, OPT_LABELS, OPT_APPROX, OPT_PRUNE };
+enum { OPT_MAF = G5_OPT_TOOL_BASE, OPT_GENO, OPT_PROJECT, OPT_LABELS, OPT_APPROX, OPT_PRUNE, OPT_DOSAGE };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
@@ -96,6 +98,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"labels", required_argument, NULL, OPT_LABELS},
         {"approx", no_argument, NULL, OPT_APPROX},
         {"prune", required_argument, NULL, OPT_PRUNE},
+        {"dosage", required_argument, NULL, OPT_DOSAGE},
         {NULL, 0, NULL, 0}
     };
     int c, r;
@@ -116,6 +119,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         case OPT_PROJECT: a->project = optarg; break;
         case OPT_LABELS: a->labels = optarg; break;
         case OPT_APPROX: a->approx = 1; break;
+        case OPT_DOSAGE: a->dosage = optarg; break;
         case OPT_PRUNE: {
             char *w = strdup(optarg), *st = w ? strchr(w, ',') : NULL, *r2 = st ? strchr(st + 1, ',') : NULL;
             long win, step;
@@ -151,6 +155,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
         return G5_EXIT_USAGE;
     }
     if (!strcmp(a->o.out, "-")) return g5_usage_error(TOOL, "an output prefix is needed: -o PREFIX");
+    if (a->approx && a->dosage)
+        return g5_usage_error(TOOL, "--approx keeps a byte per hard call: it does not take --dosage");
     return g5_opts_one_input(&a->o, argc, argv, usage, &a->in);
 }
 
@@ -385,7 +391,7 @@ static int prune(const args_t *a, g5_geno_t **g, int n, char **keep)
         (*keep)[m++] = (char)kept;
     }
     g5_geno_close(*g);
-    if (!(*g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+    if (!(*g = g5_geno_open(a->in, a->dosage, a->o.threads, why, sizeof why))) {
         g5_err(TOOL, "%s", why);
         goto done;
     }
@@ -413,7 +419,7 @@ static int compute(const args_t *a, kstring_t *log)
     g5_out_t *lo = NULL;
     kstring_t path = KS_INITIALIZE, s = KS_INITIALIZE;
     counts_t c = { 0 };
-    if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+    if (!(g = g5_geno_open(a->in, a->dosage, a->o.threads, why, sizeof why))) {
         g5_err(TOOL, "%s", why);
         goto done;
     }
@@ -423,7 +429,7 @@ static int compute(const args_t *a, kstring_t *log)
         goto done;
     }
     size_t budget = a->o.memory ? a->o.memory : (size_t)2 << 30;
-    int approx = a->approx || n > APPROX_ABOVE;
+    int approx = a->approx || (n > APPROX_ABOVE && !a->dosage);
     if (!approx && g5_grm_bytes(n) > budget) {
         g5_err(TOOL, "-m %zuM is too small for %d samples: their %d x %d matrix takes %zuM (or --approx)",
                budget >> 20, n, n, n, (g5_grm_bytes(n) >> 20) + 1);
@@ -433,7 +439,7 @@ static int compute(const args_t *a, kstring_t *log)
     // loadings, so that the file is read once, while they fit in the budget
     // (the randomized method needs them); otherwise read again
     size_t kept_budget = approx ? budget : budget - g5_grm_bytes(n);
-    if (!(codes = g5_gcodes_init(n)) || (!approx && !(grm = g5_grm_init(n, a->o.threads))) || !(values = malloc(k * sizeof *values))
+    if ((!a->dosage && !(codes = g5_gcodes_init(n))) || (!approx && !(grm = g5_grm_init(n, a->o.threads))) || !(values = malloc(k * sizeof *values))
         || !(u = malloc((size_t)n * k * sizeof *u)) || !(z = malloc(n * sizeof *z)) || !(w = malloc(k * sizeof *w))) {
         g5_err(TOOL, "out of memory");
         goto done;
@@ -509,7 +515,7 @@ static int compute(const args_t *a, kstring_t *log)
         }
     } else {            // a second reading, the same variants
         g5_geno_close(g);
-        if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+        if (!(g = g5_geno_open(a->in, a->dosage, a->o.threads, why, sizeof why))) {
             g5_err(TOOL, "%s", why);
             goto done;
         }
@@ -663,7 +669,7 @@ static int project(const args_t *a, kstring_t *log)
         g5_err(TOOL, "\"%s\" holds no loadings", a->project);
         goto done;
     }
-    if (!(g = g5_geno_open(a->in, NULL, a->o.threads, why, sizeof why))) {
+    if (!(g = g5_geno_open(a->in, a->dosage, a->o.threads, why, sizeof why))) {
         g5_err(TOOL, "%s", why);
         goto done;
     }

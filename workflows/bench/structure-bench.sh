@@ -1,8 +1,9 @@
 #!/bin/bash
-# kin-bench.sh -- g5 kin against plink2 --make-king-table, as ratios, and
-# g5's kinship against plink2's double-precision matrix.
+# structure-bench.sh -- g5 kin against plink2 --make-king-table and g5 pca
+# against plink2 --pca, as ratios; g5's kinship against plink2's
+# double-precision matrix and its PCs against plink2's.
 #
-# Usage: kin-bench.sh G5 WORKDIR OUTDIR
+# Usage: structure-bench.sh G5 WORKDIR OUTDIR
 #
 # WORKDIR holds gen-assoc.sh's cohort, assoc.vcf.gz (2000 samples, mosaics
 # of the shapeit4 panel: distant relatives everywhere, no close ones; 500,000
@@ -13,24 +14,29 @@
 #       (both write every pair: the same table)                   (<= 1.0)
 #   g5 kin -@ T (pairs >= 0.0442, the default) vs the same plink2 run
 #                                                               (reported)
+#   g5 pca -k 10 -@ T                   vs  plink2 --pca 10 meanimpute
+#       (exact: both form the n x n matrix)                        (<= 1.0)
+#   g5 pca -k 10 --approx -@ T          vs  plink2 --pca 10 approx   (reported)
 # Not timed: plink2 --make-king square bin (double precision) on the same
-# VCF, and the worst |g5 KINSHIP - plink2| over every pair    (<= 1e-6).
+# VCF, and the worst |g5 KINSHIP - plink2| over every pair    (<= 1e-6);
+# the smallest |r| of g5's top 5 PCs with plink2's, exact (>= 0.999) and
+# approx (>= 0.99), and the largest relative eigenvalue difference, exact.
 #
-# Writes OUTDIR/kin-bench.tsv (the table), OUTDIR/kin-bench.runs.tsv and the
-# last round's outputs in OUTDIR/kin/.  Environment: REPEATS, THREADS,
+# Writes OUTDIR/structure-bench.tsv (the table), OUTDIR/structure-bench.runs.tsv
+# and the last round's outputs in OUTDIR/structure/.  Environment: REPEATS, THREADS,
 # PLINK2.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-[ $# -eq 3 ] || { echo "usage: kin-bench.sh G5 WORKDIR OUTDIR" >&2; exit 2; }
+[ $# -eq 3 ] || { echo "usage: structure-bench.sh G5 WORKDIR OUTDIR" >&2; exit 2; }
 g5=$1 work=$2 out=$3
 repeats=${REPEATS:-3} T=${THREADS:-2} plink2=${PLINK2:-plink2}
 vcf=$work/assoc.vcf.gz
-[ -r "$vcf" ] || { echo "kin-bench.sh: cannot read \"$vcf\" (gen-assoc.sh makes it: bench.mk assocdata)" >&2; exit 1; }
-command -v "$plink2" >/dev/null || { echo "kin-bench.sh: $plink2 not found (Debian package plink2)" >&2; exit 1; }
+[ -r "$vcf" ] || { echo "structure-bench.sh: cannot read \"$vcf\" (gen-assoc.sh makes it: bench.mk assocdata)" >&2; exit 1; }
+command -v "$plink2" >/dev/null || { echo "structure-bench.sh: $plink2 not found (Debian package plink2)" >&2; exit 1; }
 
-bench_init "$out" kin-bench
-kd=$out/kin
+bench_init "$out" structure-bench
+kd=$out/structure
 mkdir -p "$kd"
 pt=$((T > 0 ? T : 1))
 for r in $(seq "$repeats"); do
@@ -38,6 +44,10 @@ for r in $(seq "$repeats"); do
     bench_time "g5 kin, every pair" "$g5" kin --no-progress --verbosity 0 --min-kinship -1 -@ "$T" -o "$kd/g5.all" "$vcf"
     bench_time "plink2 --make-king-table" "$plink2" --vcf "$vcf" --make-king-table --threads "$pt" --out "$kd/plink2"
     bench_time "g5 kin, pairs >= 0.0442" "$g5" kin --no-progress --verbosity 0 -@ "$T" -o "$kd/g5" "$vcf"
+    bench_time "g5 pca" "$g5" pca --no-progress --verbosity 0 -k 10 -@ "$T" -o "$kd/g5.pca" "$vcf"
+    bench_time "plink2 --pca meanimpute" "$plink2" --vcf "$vcf" --pca 10 meanimpute --threads "$pt" --out "$kd/plink2.pca"
+    bench_time "g5 pca --approx" "$g5" pca --no-progress --verbosity 0 -k 10 --approx -@ "$T" -o "$kd/g5.pcaa" "$vcf"
+    bench_time "plink2 --pca approx" "$plink2" --vcf "$vcf" --pca 10 approx --threads "$pt" --out "$kd/plink2.pcaa"
 done
 npairs=$(($(wc -l <"$kd/g5.all.kin0") - 1))
 bench_ratio "g5 kin, every pair" "plink2 --make-king-table" 1.0 "$npairs pairs in both tables"
@@ -59,4 +69,32 @@ if bench_ge 0.000001 "$w"; then v=ok; else v=MISS; fi
 bench_row "KINSHIP, g5 / plink2 --make-king bin: worst absolute difference" "$w" "<=1e-6" "$v" \
     "over $npairs pairs, at ${worst#* } (g5 prints 7 significant digits)"
 rm -f "$kd/plink2.bin.king.bin"
+
+bench_ratio "g5 pca" "plink2 --pca meanimpute" 1.0 "exact, 10 PCs"
+bench_ratio "g5 pca --approx" "plink2 --pca approx" - "randomized, 10 PCs"
+# |r| per PC between two .eigenvec files (matched by IID), the smallest of PC1..PC5
+min_r() {
+    perl -e '
+        sub rd { open my $f, "<", $_[0] or die; <$f>; my %h; while (<$f>) { chomp; my @x = split /\t/; $h{$x[0]} = [@x[1..5]] } \%h }
+        my ($a, $b) = (rd($ARGV[0]), rd($ARGV[1])); my $min = 1;
+        for my $c (0..4) { my ($n, $sx, $sy, $sxx, $syy, $sxy) = (0) x 6;
+            for my $k (keys %$a) { next unless $b->{$k}; my ($x, $y) = ($a->{$k}[$c], $b->{$k}[$c]);
+                $n++; $sx += $x; $sy += $y; $sxx += $x*$x; $syy += $y*$y; $sxy += $x*$y }
+            my $r = abs(($n*$sxy - $sx*$sy) / sqrt(($n*$sxx - $sx**2) * ($n*$syy - $sy**2))); $min = $r if $r < $min }
+        printf "%.6f", $min' "$1" "$2"
+}
+r=$(min_r "$kd/g5.pca.eigenvec" "$kd/plink2.pca.eigenvec")
+if bench_ge "$r" 0.999; then v=ok; else v=MISS; fi
+bench_row "PC1-5, g5 pca / plink2 --pca meanimpute: smallest |r|" "$r" ">=0.999" "$v" "exact"
+# plink2 prints 6 significant digits: a relative 1e-6 cannot be seen, half a
+# unit of its 6th digit (plus half of g5's 7th) can
+ev=$(paste "$kd/g5.pca.eigenval" "$kd/plink2.pca.eigenval" | awk '{
+        u = 10 ^ (int(log($2 < 0 ? -$2 : $2) / log(10) + 100) - 100 - 5); d = $1 - $2; if (d < 0) d = -d
+        if (d / u > w) w = d / u } END { printf "%.2f", w }')
+if bench_ge 0.55 "$ev"; then v=ok; else v=MISS; fi
+bench_row "eigenvalues, g5 pca / plink2: worst difference in units of plink2's 6th digit" "$ev" "<=0.55" "$v" \
+    "plink2 prints 6 significant digits: the 1e-6 relative target is checked as far as they go"
+r=$(min_r "$kd/g5.pcaa.eigenvec" "$kd/plink2.pca.eigenvec")
+if bench_ge "$r" 0.99; then v=ok; else v=MISS; fi
+bench_row "PC1-5, g5 pca --approx / plink2 exact: smallest |r|" "$r" ">=0.99" "$v" "randomized"
 bench_done
