@@ -20,9 +20,9 @@ SHELL       := /bin/bash
 .SUFFIXES:
 PAIRS_SORT ?= 2000000
 
-.PHONY: all stats sort bam pairs coverage covbam call callbam joint gvcfs assoc assocdata kin
+.PHONY: all stats sort bam pairs coverage covbam call callbam joint gvcfs assoc assocdata structure
 
-all: stats sort coverage call joint assoc kin
+all: stats sort coverage call joint assoc structure
 
 bam: $(WORK)/bench.bam
 pairs: $(WORK)/pairs.bam
@@ -118,7 +118,7 @@ $(WORK)/plot-bench: $(BENCH)/plot-bench.c $(LIBSEQ) $(TOP)/libseq/plot.h
 assoc: assocdata $(WORK)/plot-bench
 	REPEATS=$(REPEATS) $(BENCH)/assoc-bench.sh $(G5) $(WORK) $(WORK)
 
-# Relatedness: g5 kin against plink2 --make-king-table on the association
-# cohort (gen-assoc.sh's VCF).
-kin: assocdata
-	REPEATS=$(REPEATS) $(BENCH)/kin-bench.sh $(G5) $(WORK) $(WORK)
+# Structure and relatedness: g5 kin and g5 pca against plink2
+# --make-king-table and --pca on the association cohort (gen-assoc.sh's VCF).
+structure: assocdata
+	REPEATS=$(REPEATS) $(BENCH)/structure-bench.sh $(G5) $(WORK) $(WORK)
