@@ -85,3 +85,10 @@ int g5_fmt_g(char *buf, double x, int prec)
     *o = 0;
     return (int)(o - buf);
 }
+
+void g5_fmt_kput(kstring_t *s, double x, int prec)
+{
+    char buf[32];
+    if (isnan(x)) kputs("NA", s);
+    else kputsn(buf, g5_fmt_g(buf, x, prec), s);
+}

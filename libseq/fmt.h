@@ -16,6 +16,8 @@
 #ifndef G5_FMT_H
 #define G5_FMT_H
 
+#include <htslib/kstring.h>
+
 /**
  * Write @p x as snprintf(buf, 32, "%.*g", prec, x) does.
  * @param buf   at least 32 bytes
@@ -23,5 +25,8 @@
  * @return the length written (without the NUL)
  */
 int g5_fmt_g(char *buf, double x, int prec);
+
+/** Append @p x as g5_fmt_g writes it to @p s, or "NA" for NaN (a table's missing value). */
+void g5_fmt_kput(kstring_t *s, double x, int prec);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <htslib/bgzf.h>
+#include <htslib/khash.h>
 #include <htslib/kseq.h>
 #include <htslib/kstring.h>
 #include <htslib/vcf.h>
@@ -788,4 +789,98 @@ void g5_gdecoder_free(g5_gdecoder_t *d)
     if (!d) return;
     free(d->gt); free(d->ds); free(d->alleles); free(d->v.x); free(d->v.ploidy);
     free(d);
+}
+
+/* --- tables of the samples ------------------------------------------------ */
+
+KHASH_MAP_INIT_STR(gname, int)
+
+int g5_geno_table(const g5_geno_t *g, const char *path, const char *what,
+                  int (*take)(void *ctx, int sample, const char *value, int lineno, char *why, size_t nwhy),
+                  void *ctx, char *why, size_t nwhy)
+{
+    int n = g5_geno_nsamples(g), r = -1, lineno = 0;
+    khash_t(gname) *ids = kh_init(gname);
+    FILE *fp = fopen(path, "r");
+    char *line = NULL;
+    size_t mline = 0;
+    ssize_t len;
+    if (!ids || !fp) {
+        g5_why(why, nwhy, "cannot read \"%s\": %s", path, strerror(ids ? errno : ENOMEM));
+        goto done;
+    }
+    for (int i = 0; i < n; i++) {
+        int absent;
+        khint_t k = kh_put(gname, ids, g5_geno_sample(g, i), &absent);
+        kh_val(ids, k) = i;
+    }
+    while ((len = getline(&line, &mline, fp)) >= 0) {
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
+        if (lineno == 1 || !*line) continue;    // the header
+        char *value = strchr(line, '\t');
+        if (!value) {
+            g5_why(why, nwhy, "\"%s\" line %d: an IID and a %s are needed, separated by a tab", path, lineno, what);
+            goto done;
+        }
+        *value++ = 0;
+        char *end = strchr(value, '\t');
+        if (end) *end = 0;
+        khint_t k = kh_get(gname, ids, line);
+        if (k == kh_end(ids)) {
+            g5_why(why, nwhy, "\"%s\" line %d: sample \"%s\" is not in \"%s\"", path, lineno, line, g->path);
+            goto done;
+        }
+        if (take(ctx, kh_val(ids, k), value, lineno, why, nwhy) < 0) goto done;
+    }
+    r = 0;
+done:
+    if (fp) fclose(fp);
+    free(line);
+    if (ids) kh_destroy(gname, ids);
+    return r;
+}
+
+typedef struct groups {
+    const char *path, *what;
+    int *group, ngroups;
+    char **names;
+    khash_t(gname) *by_name;
+} groups_t;
+
+static int take_group(void *ctx, int sample, const char *value, int lineno, char *why, size_t nwhy)
+{
+    groups_t *gr = ctx;
+    if (!*value)
+        return g5_why(why, nwhy, "\"%s\" line %d: an IID and a %s are needed, separated by a tab", gr->path, lineno,
+                      gr->what);
+    khint_t k = kh_get(gname, gr->by_name, value);
+    if (k == kh_end(gr->by_name)) {
+        int absent;
+        char **names = realloc(gr->names, (gr->ngroups + 1) * sizeof *names);
+        if (!names) return g5_why(why, nwhy, "out of memory");
+        gr->names = names;
+        if (!(names[gr->ngroups] = strdup(value))) return g5_why(why, nwhy, "out of memory");
+        k = kh_put(gname, gr->by_name, names[gr->ngroups], &absent);
+        kh_val(gr->by_name, k) = gr->ngroups++;
+    }
+    gr->group[sample] = kh_val(gr->by_name, k);
+    return 0;
+}
+
+int g5_geno_groups(const g5_geno_t *g, const char *path, const char *what, int *group, char ***names, int *ngroups,
+                   char *why, size_t nwhy)
+{
+    groups_t gr = { path, what, group, 0, NULL, kh_init(gname) };
+    for (int i = 0; i < g5_geno_nsamples(g); i++) group[i] = -1;
+    int r = gr.by_name ? g5_geno_table(g, path, what, take_group, &gr, why, nwhy) : g5_why(why, nwhy, "out of memory");
+    if (gr.by_name) kh_destroy(gname, gr.by_name);
+    if (r < 0) {
+        for (int i = 0; i < gr.ngroups; i++) free(gr.names[i]);
+        free(gr.names);
+        return -1;
+    }
+    *names = gr.names;
+    *ngroups = gr.ngroups;
+    return 0;
 }

@@ -134,4 +134,34 @@ const char *g5_gdecoder_why(const g5_gdecoder_t *d);
 /** Free (NULL is a no-op). */
 void g5_gdecoder_free(g5_gdecoder_t *d);
 
+/*
+ * Two-column tables of the file's samples -- groups, sexes, population
+ * labels: a TSV of IID and a value with a header line.  A line naming a
+ * sample the genotype file lacks is an error (naming both files and the
+ * line), as is a line without a tab; a value is the second column.
+ */
+
+/**
+ * Read such a table, handing each line to @p take.
+ * @param what  what the values are, for messages ("group", "sex")
+ * @param take  per line: the sample's index in the file, its value, the
+ *              line number; 0, or -1 with @p why set (a bad value)
+ * @return 0, or -1 with @p why set
+ */
+int g5_geno_table(const g5_geno_t *g, const char *path, const char *what,
+                  int (*take)(void *ctx, int sample, const char *value, int lineno, char *why, size_t nwhy),
+                  void *ctx, char *why, size_t nwhy);
+
+/**
+ * Read such a table as groups: each sample's group (-1: not named), the
+ * groups numbered in the order the table first names them.  An empty value
+ * is an error.
+ * @param group   out: one per sample of the file
+ * @param names   out: the groups' names (free each, and the array)
+ * @param ngroups out: their number
+ * @return 0, or -1 with @p why set
+ */
+int g5_geno_groups(const g5_geno_t *g, const char *path, const char *what, int *group, char ***names, int *ngroups,
+                   char *why, size_t nwhy);
+
 #endif

@@ -344,3 +344,20 @@ void g5_outset_free(g5_outset_t *set)
     set->paths = NULL;
     set->n = 0;
 }
+
+typedef struct text {
+    const char *s;
+    size_t n;
+} text_t;
+
+static int write_string(FILE *fp, void *ctx)
+{
+    const text_t *t = ctx;
+    return fwrite(t->s, 1, t->n, fp) == t->n ? 0 : -1;
+}
+
+int g5_out_string(const char *path, const char *s, size_t n)
+{
+    text_t t = { s ? s : "", s ? n : 0 };
+    return g5_out_text(path, write_string, &t);
+}

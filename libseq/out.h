@@ -83,6 +83,12 @@ int g5_out_commit_pair(g5_out_t *data, g5_out_t *index);
 int g5_out_text(const char *path, int (*write)(FILE *fp, void *ctx), void *ctx);
 
 /**
+ * Write a whole text held in memory atomically, as g5_out_text.
+ * @return 0 on success; -1 with errno set (nothing left under @p path)
+ */
+int g5_out_string(const char *path, const char *s, size_t n);
+
+/**
  * The directory for temporary files that have no output to sit beside:
  * @p given (a tool's -T), else $TMPDIR when set and not empty, else /tmp.
  * @param given  the directory the user named, or NULL

@@ -1288,12 +1288,6 @@ static int nothing_tested(const run_t *R)
     return 1;
 }
 
-static int write_log(FILE *fp, void *ctx)
-{
-    kstring_t *log = ctx;
-    return fwrite(log->s, 1, log->l, fp) == log->l ? 0 : -1;
-}
-
 static void log_traits(const run_t *R, const g5_pheno_t *ph, kstring_t *log)
 {
     kputs("\n#trait\ttype\ttype_from\tn\tcases\tcontrols\tgroup\tlambda\tfirth", log);
@@ -1468,7 +1462,7 @@ int main_assoc(int argc, char *argv[])
     kputsn(tops.s ? tops.s : "", tops.l, &log);
     kstring_t path = KS_INITIALIZE;
     ksprintf(&path, "%s.log", a.o.out);
-    int r = g5_out_text(path.s, write_log, &log);
+    int r = g5_out_string(path.s, log.s, log.l);
     if (r < 0) g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
     free(path.s);
     if (r == 0) status = G5_EXIT_OK;

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <htslib/khash.h>
 #include <htslib/kstring.h>
 
 #include "cli.h"
@@ -28,8 +27,6 @@
 #include "ssf.h"
 
 static const char TOOL[] = "kin";
-
-KHASH_MAP_INIT_STR(idx, int)
 
 typedef struct args {
     g5_opts_t o;
@@ -132,64 +129,6 @@ static int parse_args(args_t *a, int argc, char *argv[])
     return g5_opts_one_input(&a->o, argc, argv, usage, &a->in);
 }
 
-/* --within: each sample's group (-1: in no group, so in no pair).
- * @return 0, or -1 after reporting (a sample the genotypes lack, a bad line) */
-static int read_groups(const args_t *a, g5_geno_t *g, int *group, int *ngrouped)
-{
-    int n = g5_geno_nsamples(g), r = -1, lineno = 0, ngroups = 0;
-    khash_t(idx) *by_iid = kh_init(idx), *by_group = kh_init(idx);
-    FILE *fp = fopen(a->within, "r");
-    char *line = NULL;
-    size_t mline = 0;
-    ssize_t len;
-    if (!fp) {
-        g5_err_errno(TOOL, "cannot read \"%s\"", a->within);
-        goto done;
-    }
-    for (int i = 0; i < n; i++) {
-        int absent;
-        khint_t k = kh_put(idx, by_iid, g5_geno_sample(g, i), &absent);
-        kh_val(by_iid, k) = i;
-        group[i] = -1;
-    }
-    *ngrouped = 0;
-    while ((len = getline(&line, &mline, fp)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
-        if (lineno == 1 || !*line) continue;    // the header
-        char *tab = strchr(line, '\t');
-        if (!tab || !tab[1]) {
-            g5_err(TOOL, "\"%s\" line %d: an IID and a group are needed, separated by a tab", a->within, lineno);
-            goto done;
-        }
-        *tab = 0;
-        khint_t k = kh_get(idx, by_iid, line);
-        if (k == kh_end(by_iid)) {
-            g5_err(TOOL, "\"%s\" line %d: sample \"%s\" is not in \"%s\"", a->within, lineno, line, a->in);
-            goto done;
-        }
-        int s = kh_val(by_iid, k), absent;
-        char *name = tab + 1;
-        khint_t gk = kh_get(idx, by_group, name);
-        if (gk == kh_end(by_group)) {
-            if (!(name = strdup(name))) goto done;
-            gk = kh_put(idx, by_group, name, &absent);
-            kh_val(by_group, gk) = ngroups++;
-        }
-        if (group[s] < 0) (*ngrouped)++;
-        group[s] = kh_val(by_group, gk);
-    }
-    r = 0;
-done:
-    if (fp) fclose(fp);
-    free(line);
-    for (khint_t k = 0; k < kh_end(by_group); k++)
-        if (kh_exist(by_group, k)) free((char *)kh_key(by_group, k));
-    kh_destroy(idx, by_iid);
-    kh_destroy(idx, by_group);
-    return r;
-}
-
 /* Drop samples until no pair above the cutoff remains: each time the one in
  * the most such pairs (the first of equals).  Minimum vertex cover is
  * NP-hard; the greedy choice is the usual answer (plink2's --king-cutoff
@@ -236,19 +175,6 @@ done:
     return ndrop;
 }
 
-static void put_num(kstring_t *s, double v)
-{
-    char buf[32];
-    if (isnan(v)) kputs("NA", s);
-    else kputsn(buf, g5_fmt_g(buf, v, 7), s);
-}
-
-static int write_log(FILE *fp, void *ctx)
-{
-    kstring_t *log = ctx;
-    return fwrite(log->s, 1, log->l, fp) == log->l ? 0 : -1;
-}
-
 int main_kin(int argc, char *argv[])
 {
     args_t a;
@@ -280,9 +206,18 @@ int main_kin(int argc, char *argv[])
         g5_err(TOOL, "\"%s\" has %d sample%s: kinship needs two or more", a.in, n, n == 1 ? "" : "s");
         goto done;
     }
-    if (a.within && (!(group = malloc(n * sizeof *group)) || read_groups(&a, g, group, &ngrouped) < 0)) {
-        if (!group) g5_err(TOOL, "out of memory");
-        goto done;
+    if (a.within) {
+        char **names = NULL;
+        int ngroups = 0;
+        if (!(group = malloc(n * sizeof *group))
+            || g5_geno_groups(g, a.within, "group", group, &names, &ngroups, why, sizeof why) < 0) {
+            g5_err(TOOL, "%s", group ? why : "out of memory");
+            goto done;
+        }
+        for (int i = 0; i < ngroups; i++) free(names[i]);
+        free(names);
+        ngrouped = 0;
+        for (int i = 0; i < n; i++) ngrouped += group[i] >= 0;
     }
     size_t budget = a.o.memory ? a.o.memory : (size_t)1 << 30;
     if (!(k = g5_kin_init(n, budget, a.o.threads))) {
@@ -363,11 +298,11 @@ int main_kin(int argc, char *argv[])
             kputc('\t', &row);
             kputuw(p->nsnp, &row);
             kputc('\t', &row);
-            put_num(&row, p->nsnp ? (double)p->hethet / p->nsnp : NAN);
+            g5_fmt_kput(&row, p->nsnp ? (double)p->hethet / p->nsnp : NAN, 7);
             kputc('\t', &row);
-            put_num(&row, p->nsnp ? (double)p->ibs0 / p->nsnp : NAN);
+            g5_fmt_kput(&row, p->nsnp ? (double)p->ibs0 / p->nsnp : NAN, 7);
             kputc('\t', &row);
-            put_num(&row, c);
+            g5_fmt_kput(&row, c, 7);
             kputc('\t', &row);
             kputs(isnan(c) ? "NA" : degrees[d].name, &row);
             kputc('\n', &row);
@@ -420,7 +355,7 @@ int main_kin(int argc, char *argv[])
     if (c2 == 0) c2 = names[1] ? g5_outset_add(&outs, names[1]) : -1;
     free(names[0]);
     free(names[1]);
-    if (c1 < 0 || c2 < 0 || g5_out_text(path.s, write_log, &log) < 0) {
+    if (c1 < 0 || c2 < 0 || g5_out_string(path.s, log.s, log.l) < 0) {
         g5_err_errno(TOOL, "cannot write the outputs of \"%s\"", a.o.out);
         g5_outset_undo(&outs);
         goto done;

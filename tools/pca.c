@@ -183,12 +183,6 @@ static double use_variant(const args_t *a, const g5_gvar_t *v, int n, counts_t *
     return p;
 }
 
-static void put_num(kstring_t *s, double v, int digits)
-{
-    char buf[32];
-    kputsn(buf, g5_fmt_g(buf, v, digits), s);
-}
-
 /* PREFIX.eigenvec: plink2's columns, #IID then PC1..PCk. */
 static int write_eigenvec(const args_t *a, g5_geno_t *g, int n, int k, const double *u, int by_sample)
 {
@@ -200,19 +194,14 @@ static int write_eigenvec(const args_t *a, g5_geno_t *g, int n, int k, const dou
         kputs(g5_geno_sample(g, i), &s);
         for (int c = 0; c < k; c++) {
             kputc('\t', &s);
-            put_num(&s, by_sample ? u[(size_t)i * k + c] : u[(size_t)c * n + i], 7);
+            g5_fmt_kput(&s, by_sample ? u[(size_t)i * k + c] : u[(size_t)c * n + i], 7);
         }
         kputc('\n', &s);
     }
     ksprintf(&path, "%s.eigenvec", a->o.out);
-    g5_out_t *o = g5_out_open(path.s);
-    FILE *fp = o ? g5_out_stream(o) : NULL;
-    int r = fp && fwrite(s.s, 1, s.l, fp) == s.l ? g5_out_commit(o) : -1;
+    int r = g5_out_string(path.s, s.s, s.l);
     if (r == 0) r = g5_outset_add(a->outs, path.s);
-    if (r < 0) {
-        g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
-        if (!fp) g5_out_abort(o);
-    }
+    if (r < 0) g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
     free(s.s);
     free(path.s);
     return r;
@@ -224,60 +213,26 @@ static int write_eigenvec(const args_t *a, g5_geno_t *g, int n, int k, const dou
 static int plot(const args_t *a, g5_geno_t *g, int n, int k, const double *u, int by_sample)
 {
     if (k < 2) return 0;
-    int status = -1, ngroups = 0, lineno = 0, *group = NULL;
-    char **names = NULL;
+    int status = -1, ngroups = 0, *group = NULL;
+    char **names = NULL, why[512];
     double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
-    khash_t(var) *ids = kh_init(var), *labels = kh_init(var);
-    FILE *fp = NULL;
-    char *line = NULL, why[512];
-    size_t mline = 0;
-    ssize_t len;
     kstring_t path = KS_INITIALIZE;
-    if (!x || !y || !(group = calloc(n, sizeof *group)) || !(names = calloc(n + 1, sizeof *names))) goto oom;
+    if (!x || !y || !(group = calloc(n, sizeof *group))) goto oom;
     for (int i = 0; i < n; i++) {
         x[i] = by_sample ? u[(size_t)i * k] : u[i];
         y[i] = by_sample ? u[(size_t)i * k + 1] : u[(size_t)n + i];
     }
     if (a->labels) {
-        if (!(fp = fopen(a->labels, "r"))) {
-            g5_err_errno(TOOL, "cannot read \"%s\"", a->labels);
+        if (g5_geno_groups(g, a->labels, "label", group, &names, &ngroups, why, sizeof why) < 0) {
+            g5_err(TOOL, "%s", why);
             goto done;
-        }
-        for (int i = 0; i < n; i++) {
-            int absent;
-            khint_t it = kh_put(var, ids, g5_geno_sample(g, i), &absent);
-            kh_val(ids, it) = i;
-            group[i] = -1;
-        }
-        while ((len = getline(&line, &mline, fp)) >= 0) {
-            lineno++;
-            while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
-            if (lineno == 1 || !*line) continue;    // the header
-            char *tab = strchr(line, '\t');
-            if (!tab || !tab[1]) {
-                g5_err(TOOL, "\"%s\" line %d: an IID and a label are needed, separated by a tab", a->labels, lineno);
-                goto done;
-            }
-            *tab++ = 0;
-            char *end = strchr(tab, '\t');
-            if (end) *end = 0;
-            khint_t it = kh_get(var, ids, line);
-            if (it == kh_end(ids)) {
-                g5_err(TOOL, "\"%s\" line %d: sample \"%s\" is not in \"%s\"", a->labels, lineno, line, a->in);
-                goto done;
-            }
-            khint_t lt = kh_get(var, labels, tab);
-            if (lt == kh_end(labels)) {
-                int absent;
-                if (!(names[ngroups] = strdup(tab))) goto oom;
-                lt = kh_put(var, labels, names[ngroups], &absent);
-                kh_val(labels, lt) = ngroups++;
-            }
-            group[kh_val(ids, it)] = kh_val(labels, lt);
         }
         int unlabelled = 0;
         for (int i = 0; i < n; i++) unlabelled |= group[i] < 0;
         if (unlabelled) {
+            char **more = realloc(names, (ngroups + 1) * sizeof *more);
+            if (!more) goto oom;
+            names = more;
             if (!(names[ngroups] = strdup("NA"))) goto oom;
             for (int i = 0; i < n; i++) if (group[i] < 0) group[i] = ngroups;
             ngroups++;
@@ -301,23 +256,13 @@ static int plot(const args_t *a, g5_geno_t *g, int n, int k, const double *u, in
 oom:
     g5_err(TOOL, "out of memory");
 done:
-    if (fp) fclose(fp);
-    free(line);
     free(path.s);
     free(x);
     free(y);
     free(group);
     for (int i = 0; names && i < ngroups; i++) free(names[i]);
     free(names);
-    kh_destroy(var, ids);
-    kh_destroy(var, labels);
     return status;
-}
-
-static int write_text(FILE *fp, void *ctx)
-{
-    kstring_t *s = ctx;
-    return fwrite(s->s, 1, s->l, fp) == s->l ? 0 : -1;
 }
 
 static void log_counts(kstring_t *log, const counts_t *c)
@@ -335,10 +280,10 @@ static void put_loading(kstring_t *s, const char *name, double p, const double *
     cblas_dgemv(CblasColMajor, CblasTrans, n, k, 1.0, u, n, z, 1, 0.0, w, 1);     // w = U'z
     kputs(name, s);
     kputc('\t', s);
-    put_num(s, p, 15);
+    g5_fmt_kput(s, p, 15);
     for (int j = 0; j < k; j++) {
         kputc('\t', s);
-        put_num(s, w[j] / (values[j] * m), 15);
+        g5_fmt_kput(s, w[j] / (values[j] * m), 15);
     }
     kputc('\n', s);
 }
@@ -546,12 +491,12 @@ static int compute(const args_t *a, kstring_t *log)
     if (plot(a, g, n, k, u, 0) < 0 || write_eigenvec(a, g, n, k, u, 0) < 0) goto done;
     s.l = 0;
     for (int j = 0; j < k; j++) {
-        put_num(&s, values[j], 7);
+        g5_fmt_kput(&s, values[j], 7);
         kputc('\n', &s);
     }
     path.l = 0;
     ksprintf(&path, "%s.eigenval", a->o.out);
-    if (g5_out_text(path.s, write_text, &s) < 0 || g5_outset_add(a->outs, path.s) < 0) {
+    if (g5_out_string(path.s, s.s, s.l) < 0 || g5_outset_add(a->outs, path.s) < 0) {
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }
@@ -758,7 +703,7 @@ int main_pca(int argc, char *argv[])
     ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
     if ((a.project ? project(&a, &log) : compute(&a, &log)) < 0) goto done;
     ksprintf(&path, "%s.log", a.o.out);
-    if (g5_out_text(path.s, write_text, &log) < 0) {
+    if (g5_out_string(path.s, log.s, log.l) < 0) {
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }

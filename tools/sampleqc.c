@@ -25,7 +25,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <htslib/khash.h>
 #include <htslib/kstring.h>
 
 #include "cli.h"
@@ -36,8 +35,6 @@
 #include "ssf.h"
 
 static const char TOOL[] = "sampleqc";
-
-KHASH_MAP_INIT_STR(iid, int)
 
 #define PAR1_END 2781479        /* GRCh38's PAR1 end; GRCh37's is inside it */
 #define PAR2_BEG 154931044      /* GRCh37's PAR2 start; GRCh38's is after it */
@@ -138,57 +135,19 @@ static int parse_args(args_t *a, int argc, char *argv[])
     return g5_opts_one_input(&a->o, argc, argv, usage, &a->in);
 }
 
-/* --sex: the declared sexes.  @return 0, or -1 after reporting */
-static int read_sexes(const args_t *a, g5_geno_t *g, sample_t *s)
+/* --sex: one line's declared sex. */
+static int take_sex(void *ctx, int sample, const char *v, int lineno, char *why, size_t nwhy)
 {
-    int n = g5_geno_nsamples(g), r = -1, lineno = 0;
-    khash_t(iid) *h = kh_init(iid);
-    FILE *fp = fopen(a->sex, "r");
-    char *line = NULL;
-    size_t mline = 0;
-    ssize_t len;
-    if (!fp) {
-        g5_err_errno(TOOL, "cannot read \"%s\"", a->sex);
-        goto done;
-    }
-    for (int i = 0; i < n; i++) {
-        int absent;
-        khint_t k = kh_put(iid, h, g5_geno_sample(g, i), &absent);
-        kh_val(h, k) = i;
-    }
-    while ((len = getline(&line, &mline, fp)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
-        if (lineno == 1 || !*line) continue;    // the header
-        char *tab = strchr(line, '\t');
-        if (!tab) {
-            g5_err(TOOL, "\"%s\" line %d: an IID and a sex are needed, separated by a tab", a->sex, lineno);
-            goto done;
-        }
-        *tab++ = 0;
-        char *end = strchr(tab, '\t');
-        if (end) *end = 0;
-        khint_t k = kh_get(iid, h, line);
-        if (k == kh_end(h)) {
-            g5_err(TOOL, "\"%s\" line %d: sample \"%s\" is not in \"%s\"", a->sex, lineno, line, a->in);
-            goto done;
-        }
-        int sex = !strcmp(tab, "1") || !strcasecmp(tab, "M") || !strcasecmp(tab, "male") ? SEX_MALE
-                : !strcmp(tab, "2") || !strcasecmp(tab, "F") || !strcasecmp(tab, "female") ? SEX_FEMALE
-                : !strcmp(tab, "0") || !strcasecmp(tab, "NA") || !*tab ? SEX_NA : -1;
-        if (sex < 0) {
-            g5_err(TOOL, "\"%s\" line %d, column 2: sex \"%s\" is none of 1/M/male, 2/F/female, 0/NA", a->sex, lineno,
-                   tab);
-            goto done;
-        }
-        s[kh_val(h, k)].declared = sex;
-    }
-    r = 0;
-done:
-    if (fp) fclose(fp);
-    free(line);
-    kh_destroy(iid, h);
-    return r;
+    const args_t *a = ((void **)ctx)[0];
+    sample_t *s = ((void **)ctx)[1];
+    int sex = !strcmp(v, "1") || !strcasecmp(v, "M") || !strcasecmp(v, "male") ? SEX_MALE
+            : !strcmp(v, "2") || !strcasecmp(v, "F") || !strcasecmp(v, "female") ? SEX_FEMALE
+            : !strcmp(v, "0") || !strcasecmp(v, "NA") || !*v ? SEX_NA : -1;
+    if (sex < 0)
+        return g5_why(why, nwhy, "\"%s\" line %d, column 2: sex \"%s\" is none of 1/M/male, 2/F/female, 0/NA",
+                      a->sex, lineno, v);
+    s[sample].declared = sex;
+    return 0;
 }
 
 static int is_transition(char r, char a)
@@ -241,13 +200,6 @@ static double f_of(long long hom, double e, long long obs)
     return obs > 0 && obs - e != 0 ? (hom - e) / (obs - e) : NAN;
 }
 
-static void put_num(kstring_t *k, double v)
-{
-    char buf[32];
-    if (isnan(v)) kputs("NA", k);
-    else kputsn(buf, g5_fmt_g(buf, v, 7), k);
-}
-
 typedef struct report {
     const args_t *a;
     g5_geno_t *g;
@@ -267,17 +219,17 @@ static void table(kstring_t *k, const report_t *r)
     for (int i = 0; i < r->n; i++) {
         const sample_t *s = &r->s[i];
         ksprintf(k, "%s\t%lld\t%lld\t", g5_geno_sample(r->g, i), r->records, s->called);
-        put_num(k, r->records ? (double)s->called / r->records : NAN);
+        g5_fmt_kput(k, r->records ? (double)s->called / r->records : NAN, 7);
         ksprintf(k, "\t%lld\t", s->het);
-        put_num(k, s->obs ? (double)s->het / s->obs : NAN);
+        g5_fmt_kput(k, s->obs ? (double)s->het / s->obs : NAN, 7);
         ksprintf(k, "\t%lld\t", s->hom);
-        put_num(k, s->e_hom);
+        g5_fmt_kput(k, s->e_hom, 7);
         ksprintf(k, "\t%lld\t", s->obs);
-        put_num(k, r->f[i]);
+        g5_fmt_kput(k, r->f[i], 7);
         ksprintf(k, "\t%s\t%lld\t%lld\t", r->outlier[i] ? "yes" : "no", s->ts, s->tv);
-        put_num(k, s->tv ? (double)s->ts / s->tv : NAN);
+        g5_fmt_kput(k, s->tv ? (double)s->ts / s->tv : NAN, 7);
         ksprintf(k, "\t%lld\t", s->x_obs);
-        put_num(k, f_of(s->x_hom, s->x_e_hom, s->x_obs));
+        g5_fmt_kput(k, f_of(s->x_hom, s->x_e_hom, s->x_obs), 7);
         ksprintf(k, "\t%lld\t%s\t%s\t%s\n", s->y_called, sex_name[r->inferred[i]], sex_name[s->declared],
                  r->check[i]);
     }
@@ -305,12 +257,6 @@ static int write_mqc(FILE *fp, void *ctx)
     int ok = fwrite(k.s, 1, k.l, fp) == k.l;
     free(k.s);
     return ok ? 0 : -1;
-}
-
-static int write_log(FILE *fp, void *ctx)
-{
-    kstring_t *log = ctx;
-    return fwrite(log->s, 1, log->l, fp) == log->l ? 0 : -1;
 }
 
 int main_sampleqc(int argc, char *argv[])
@@ -353,7 +299,11 @@ int main_sampleqc(int argc, char *argv[])
         g5_err(TOOL, "out of memory");
         goto done;
     }
-    if (a.sex && read_sexes(&a, g, s) < 0) goto done;
+    void *sex_ctx[2] = { &a, s };
+    if (a.sex && g5_geno_table(g, a.sex, "sex", take_sex, sex_ctx, why, sizeof why) < 0) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
 
     g5_progress_t progress;
     g5_progress_start(&progress, TOOL, "records", a.o.progress, 0);
@@ -421,7 +371,7 @@ int main_sampleqc(int argc, char *argv[])
              by_sex[SEX_MALE], by_sex[SEX_FEMALE], by_sex[SEX_AMBIGUOUS], by_sex[SEX_NA], problems);
     path.l = 0;
     ksprintf(&path, "%s.log", a.o.out);
-    if (g5_out_text(path.s, write_log, &log) < 0) {
+    if (g5_out_string(path.s, log.s, log.l) < 0) {
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }
