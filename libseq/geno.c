@@ -884,3 +884,13 @@ int g5_geno_groups(const g5_geno_t *g, const char *path, const char *what, int *
     *ngroups = gr.ngroups;
     return 0;
 }
+
+int g5_gvar_filter(const g5_gvar_t *v, int n, double max_missing, double min_maf)
+{
+    if (v->nalt != 1) return G5_GVAR_MULTIALLELIC;
+    if (v->an != 2.0 * v->n) return G5_GVAR_NOT_DIPLOID;
+    if (v->n == 0 || (double)(n - v->n) > max_missing * n) return G5_GVAR_CALLS;
+    double p = v->ac / v->an;
+    if ((p < 0.5 ? p : 1 - p) < min_maf) return G5_GVAR_MAF;
+    return G5_GVAR_OK;
+}

@@ -92,6 +92,23 @@ const char *g5_geno_why(const g5_geno_t *g);
 /** Close (NULL is a no-op). */
 void g5_geno_close(g5_geno_t *g);
 
+/** Why a variant fails the filters cohort statistics share (g5_gvar_filter). */
+enum g5_gvar_fail {
+    G5_GVAR_OK = 0,
+    G5_GVAR_MULTIALLELIC,   /**< its record has several ALTs */
+    G5_GVAR_NOT_DIPLOID,    /**< a call that is not diploid */
+    G5_GVAR_CALLS,          /**< no call, or more samples without one than allowed */
+    G5_GVAR_MAF,            /**< minor allele frequency under the floor */
+};
+
+/**
+ * The filters of kinship and principal components: biallelic, every call
+ * diploid, at most @p max_missing of the @p n samples without a call, a
+ * minor allele frequency at least @p min_maf.
+ * @return G5_GVAR_OK, or the first filter it fails
+ */
+int g5_gvar_filter(const g5_gvar_t *v, int n, double max_missing, double min_maf);
+
 /*
  * Decoding apart from reading, on worker threads.  For VCF text read for
  * GT, parsing the samples' columns is most of the work and the main

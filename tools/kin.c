@@ -243,11 +243,12 @@ int main_kin(int argc, char *argv[])
         // autosomes only, as plink2: X and Y calls depend on sex
         int code = g5_ssf_chrom_code(v->chrom);
         if (code < 1 || code > 22) { sex++; continue; }
-        if (v->nalt != 1) { multi++; continue; }
-        if (v->an != 2.0 * v->n) { nondiploid++; continue; }
-        if (v->n == 0 || (double)(n - v->n) > a.geno * n) { callrate++; continue; }
-        double f = v->ac / v->an;
-        if ((f < 0.5 ? f : 1 - f) < a.maf) { rare++; continue; }
+        switch (g5_gvar_filter(v, n, a.geno, a.maf)) {
+        case G5_GVAR_MULTIALLELIC: multi++; continue;
+        case G5_GVAR_NOT_DIPLOID: nondiploid++; continue;
+        case G5_GVAR_CALLS: callrate++; continue;
+        case G5_GVAR_MAF: rare++; continue;
+        }
         polymorphic += v->ac > 0 && v->ac < v->an;
         if (g5_kin_add(k, v->x) < 0) {
             g5_err(TOOL, "cannot start threads");

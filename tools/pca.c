@@ -172,11 +172,13 @@ typedef struct counts {
 static double use_variant(const args_t *a, const g5_gvar_t *v, int n, counts_t *c)
 {
     c->read++;
-    if (v->nalt != 1) return c->multi++, -1;
-    if (v->an != 2.0 * v->n) return c->nondiploid++, -1;
-    if (v->n == 0 || (double)(n - v->n) > a->geno * n) return c->callrate++, -1;
+    switch (g5_gvar_filter(v, n, a->geno, a->maf)) {
+    case G5_GVAR_MULTIALLELIC: return c->multi++, -1;
+    case G5_GVAR_NOT_DIPLOID: return c->nondiploid++, -1;
+    case G5_GVAR_CALLS: return c->callrate++, -1;
+    case G5_GVAR_MAF: return c->rare++, -1;
+    }
     double p = v->ac / v->an;
-    if ((p < 0.5 ? p : 1 - p) < a->maf) return c->rare++, -1;
     if (p <= 0 || p >= 1) return c->mono++, 0;
     if (c->keep && !c->keep[c->candidate++]) return c->pruned++, -1;
     c->used++;
@@ -288,6 +290,23 @@ static void put_loading(kstring_t *s, const char *name, double p, const double *
     kputc('\n', s);
 }
 
+/* The pruner's final verdicts, appended to keep.  @return 0, or -1 (out of memory) */
+static int take_verdicts(g5_ldprune_t *pr, char **keep, long long *m, long long *cap)
+{
+    int kept;
+    for (;;) {
+        if (*m == *cap) {
+            long long more = *cap ? 2 * *cap : 65536;
+            char *k2 = realloc(*keep, more);
+            if (!k2) return -1;
+            *keep = k2;
+            *cap = more;
+        }
+        if (!g5_ldprune_next(pr, &kept)) return 0;
+        (*keep)[(*m)++] = (char)kept;
+    }
+}
+
 /* --prune: a reading of its own, the verdict on each candidate variant (in
  * the order use_variant meets them) into *keep; the reader is opened again
  * for the readings that follow.  @return 0, or -1 after reporting */
@@ -297,7 +316,7 @@ static int prune(const args_t *a, g5_geno_t **g, int n, char **keep)
     g5_ldprune_t *pr = g5_ldprune_init(n, a->prune_window, a->prune_step, a->prune_r2);
     counts_t c = { 0 };
     long long m = 0, cap = 0;
-    int contig = -1, r, kept, status = -1;
+    int contig = -1, r, status = -1;
     kstring_t last = KS_INITIALIZE;
     const g5_gvar_t *v;
     if (!pr) goto oom;
@@ -309,32 +328,14 @@ static int prune(const args_t *a, g5_geno_t **g, int n, char **keep)
             kputs(v->chrom, &last);
         }
         if (g5_ldprune_add(pr, contig, v->x, v->ac / v->an) < 0) goto oom;
-        for (;;) {
-            if (m == cap) {
-                cap = cap ? 2 * cap : 65536;
-                char *k2 = realloc(*keep, cap);
-                if (!k2) goto oom;
-                *keep = k2;
-            }
-            if (!g5_ldprune_next(pr, &kept)) break;
-            (*keep)[m++] = (char)kept;
-        }
+        if (take_verdicts(pr, keep, &m, &cap) < 0) goto oom;
     }
     if (r < 0) {
         g5_err(TOOL, "%s", g5_geno_why(*g));
         goto done;
     }
     g5_ldprune_finish(pr);
-    for (;;) {
-        if (m == cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *k2 = realloc(*keep, cap);
-            if (!k2) goto oom;
-            *keep = k2;
-        }
-        if (!g5_ldprune_next(pr, &kept)) break;
-        (*keep)[m++] = (char)kept;
-    }
+    if (take_verdicts(pr, keep, &m, &cap) < 0) goto oom;
     g5_geno_close(*g);
     if (!(*g = g5_geno_open(a->in, a->dosage, a->o.threads, why, sizeof why))) {
         g5_err(TOOL, "%s", why);
