@@ -93,7 +93,7 @@
 #include <stddef.h>
 
 #include <htslib/kstring.h>
-#include <htslib/thread_pool.h>
+#include <htslib/hts.h>
 
 typedef struct g5_ssf g5_ssf_t;
 
