@@ -36,6 +36,7 @@ struct g5_ssf {
     kstring_t buf;
     g5_ssf_run_t run;       // g5_ssf_write's one-row run
     int effect, case_control;
+    int nextra;             // columns after the standard ones (g5_ssf_columns)
     int last_code;          // the previous row's chromosome code (0: none yet)
     long long last_pos;
     long long nrows;
@@ -181,6 +182,20 @@ fail:
     return NULL;
 }
 
+int g5_ssf_columns(g5_ssf_t *s, const char *names)
+{
+    // the header is still the only text buffered
+    if (s->nrows || s->nextra || !names || !*names || !s->buf.l || s->buf.s[s->buf.l - 1] != '\n') {
+        errno = EINVAL;
+        return -1;
+    }
+    s->buf.l--;
+    s->nextra = 1;
+    for (const char *c = names; *c; c++) s->nextra += *c == '\t';
+    if (kputc('\t', &s->buf) < 0 || kputs(names, &s->buf) < 0 || kputc('\n', &s->buf) < 0) return -1;
+    return 0;
+}
+
 static int flush_buf(g5_ssf_t *s)
 {
     if (s->buf.l && bgzf_write(s->fp, s->buf.s, s->buf.l) != (ssize_t)s->buf.l) {
@@ -278,6 +293,16 @@ int g5_ssf_format(const g5_ssf_t *s, g5_ssf_run_t *run, const g5_ssf_row_t *r, c
         put_count(k, r->n_cases);
         kputc('\t', k);
         put_count(k, r->n_controls);
+    }
+    if (s->nextra) {
+        int n = r->extra ? 1 : 0;
+        for (const char *c = r->extra ? r->extra : ""; *c; c++) n += *c == '\t';
+        if (n != s->nextra) {
+            k->l = start;
+            return g5_why(why, nwhy, "%s:%lld: %d extra fields for %d extra columns", chrom, r->pos, n, s->nextra);
+        }
+        kputc('\t', k);
+        kputs(r->extra, k);
     }
     if (e || kputc('\n', k) < 0) {
         k->l = start;
@@ -420,6 +445,12 @@ static int write_meta(FILE *fp, const g5_ssf_t *s, const g5_ssf_meta_t *m, const
     put_key(fp, "", "analysis_software", m->analysis_software ? m->analysis_software : software);
     if (m->n_covariates > 0)
         put_list(fp, "", "adjusted_covariates", m->adjusted_covariates, m->n_covariates);
+    if (m->trait) put_key(fp, "", "g5_trait", m->trait);
+    if (m->release_policy) {
+        put_key(fp, "", "g5_release_policy", m->release_policy);
+        put_key(fp, "", "g5_sample_set", m->sample_set);
+        fprintf(fp, "g5_suppressed: %lld\n", m->suppressed);
+    }
     return ferror(fp) ? -1 : 0;
 }
 

@@ -20,7 +20,8 @@
  * sample-size scheme read); and for case-control analyses two columns the
  * spec does not name, n_cases and n_controls (per-variant counts, which
  * meta-analysis weighting and disclosure rules need; the spec allows extra
- * columns).  variant_id, info, ci_* and the neg_log_10_p_value /
+ * columns).  A caller may add its own columns after these (g5 meta's
+ * heterogeneity statistics).  variant_id, info, ci_* and the neg_log_10_p_value /
  * hazard_ratio alternatives are not written: the p-value is exact down to
  * the smallest double, and g5 has no imputation INFO.
  *
@@ -74,7 +75,10 @@
  * a case-control study, case_count and control_count), is_sorted,
  * is_harmonised (false: "harmonised" means the Catalog's pipeline), and
  * analysis_software; the optional sex, sample_ancestry, ancestry_method and
- * adjusted_covariates when given.  Free text is written as double-quoted
+ * adjusted_covariates when given; then g5's own keys, prefixed g5_: the
+ * trait's column name and, for a file written under a release policy
+ * (libseq/disclose), the policy's digest, the sample set's digest and the
+ * number of rows withheld.  Free text is written as double-quoted
  * YAML scalars, so a colon or '#' in a trait name cannot change the
  * structure.  No date is written (the date fields are optional), so the
  * output is byte-identical between runs.
@@ -125,6 +129,7 @@ typedef struct g5_ssf_row {
     long long n_cases;      /**< cases in the test (case-control files), or < 0 for #NA */
     long long n_controls;   /**< controls in the test (case-control files), or < 0 for #NA */
     int ref;                /**< enum g5_ssf_ref */
+    const char *extra;      /**< the values of the g5_ssf_columns columns, tab-separated */
 } g5_ssf_row_t;
 
 /** The study description for the metadata sidecar. */
@@ -141,6 +146,11 @@ typedef struct g5_ssf_meta {
     const char *analysis_software;          /**< NULL: "g5 VERSION" */
     const char *const *adjusted_covariates; /**< optional, @p n_covariates names */
     int n_covariates;
+    /* g5's own keys, prefixed g5_ so they cannot collide with the spec's */
+    const char *trait;                      /**< optional: g5_trait, the trait's column name */
+    const char *release_policy;             /**< optional: g5_release_policy, the policy's SHA-256; */
+    const char *sample_set;                 /**<   with it g5_sample_set, the samples' digest, */
+    long long suppressed;                   /**<   and g5_suppressed, rows the policy withheld */
 } g5_ssf_meta_t;
 
 /**
@@ -154,6 +164,14 @@ typedef struct g5_ssf_meta {
  * @return a writer, or NULL with @p why set
  */
 g5_ssf_t *g5_ssf_open(const char *path, int effect, int case_control, char *why, size_t nwhy);
+
+/**
+ * Add columns after the standard ones (and n_cases, n_controls), before the
+ * first row: every row then carries as many values in its @p extra.
+ * @param names  the columns' names, tab-separated
+ * @return 0, or -1 with errno set (EINVAL: rows already written, or called twice)
+ */
+int g5_ssf_columns(g5_ssf_t *s, const char *names);
 
 /**
  * Append one row.  A refused row leaves the writer usable: the caller may

@@ -150,18 +150,18 @@ static void test_beta_file(void)
     ok(s != NULL, "open %s", why);
     if (!s) return;
     g5_ssf_row_t rows[] = {
-        { "chr1", 100, "A", "G", 0.1234567891, 0.01, 0.25, 0.5, "rs123", 1000, 12.345678912, -1, -1, G5_SSF_REF_OA },
-        { "chr1", 200, "AT", "A", -1.5, 0.2, 0.9, 1e-250, ".", -1, NAN, -1, -1, G5_SSF_REF_UNKNOWN },
-        { "chrX", 50, "C", "T", 2e-8, 3.3e-9, 0.01, 3.14159265e-12, NULL, 990, -6.0606, -1, -1, G5_SSF_REF_EA },
+        { "chr1", 100, "A", "G", 0.1234567891, 0.01, 0.25, 0.5, "rs123", 1000, 12.345678912, -1, -1, G5_SSF_REF_OA, NULL },
+        { "chr1", 200, "AT", "A", -1.5, 0.2, 0.9, 1e-250, ".", -1, NAN, -1, -1, G5_SSF_REF_UNKNOWN, NULL },
+        { "chrX", 50, "C", "T", 2e-8, 3.3e-9, 0.01, 3.14159265e-12, NULL, 990, -6.0606, -1, -1, G5_SSF_REF_EA, NULL },
     };
     for (int i = 0; i < 3; i++) {
         ok(g5_ssf_write(s, &rows[i], why, sizeof why) == 0, "row %d written %s", i + 1, why);
         why[0] = 0;
     }
-    g5_ssf_row_t back = { "chr1", 150, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0 };
+    g5_ssf_row_t back = { "chr1", 150, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0, NULL };
     ok(g5_ssf_write(s, &back, why, sizeof why) < 0 && strstr(why, "chr1:150 comes after X:50")
        && strstr(why, "sorted"), "an unsorted row is refused: %s", why);
-    g5_ssf_row_t r = { "chrX", 40, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0 };
+    g5_ssf_row_t r = { "chrX", 40, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0, NULL };
     ok(g5_ssf_write(s, &r, why, sizeof why) < 0 && strstr(why, "chrX:40 comes after X:50"),
        "a position going back on the same chromosome is refused: %s", why);
     r.pos = 60;
@@ -245,7 +245,7 @@ static void test_odds_ratio_file(void)
     g5_ssf_t *s = g5_ssf_open(path, G5_SSF_ODDS_RATIO, 1, why, sizeof why);
     ok(s != NULL, "open a case-control odds_ratio file %s", why);
     if (!s) return;
-    g5_ssf_row_t r = { "MT", 73, "G", "A", log(2.0), 0.05, 0.125, 5e-324, "rs99", 500, 13.86294, 120, 380, G5_SSF_REF_UNKNOWN };
+    g5_ssf_row_t r = { "MT", 73, "G", "A", log(2.0), 0.05, 0.125, 5e-324, "rs99", 500, 13.86294, 120, 380, G5_SSF_REF_UNKNOWN, NULL };
     ok(g5_ssf_write(s, &r, why, sizeof why) == 0, "row written %s", why);
     g5_ssf_meta_t m = meta;
     ok(g5_ssf_close(s, &m, why, sizeof why) < 0 && strstr(why, "case_count and control_count"),
@@ -283,7 +283,7 @@ static void test_nothing_left(void)
     char why[512] = "";
     const char *path = in_dir("gone.tsv.gz");
     g5_ssf_t *s = g5_ssf_open(path, G5_SSF_BETA, 0, why, sizeof why);
-    g5_ssf_row_t r = { "2", 5, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0 };
+    g5_ssf_row_t r = { "2", 5, "A", "C", 0.1, 0.1, 0.5, 0.5, NULL, 10, 1, -1, -1, 0, NULL };
     ok(s && g5_ssf_write(s, &r, why, sizeof why) == 0, "a row for a file to abort");
     g5_ssf_abort(s);
     is_int(count_files(), 0, "abort leaves no file");

@@ -43,6 +43,7 @@
 #include "out.h"
 #include "pheno.h"
 #include "plot.h"
+#include "ssfplot.h"
 #include "progress.h"
 #include "regress.h"
 #include "ssf.h"
@@ -745,11 +746,6 @@ static void test_group(const run_t *R, const group_t *G, block_t *b, scratch_t *
     if (nd) test_dense(G, b, s, nd);
 }
 
-static const char *const code_names[25] = {
-    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20",
-    "21", "22", "X", "Y", "MT"
-};
-
 /* Room for one more variant. */
 static int block_grow(run_t *R, block_t *b)
 {
@@ -779,7 +775,7 @@ static int take_variant(run_t *R, block_t *b, const g5_gvar_t *v)
         if (code < last->code || (code == last->code && v->pos < last->pos)) {
             snprintf(b->err, sizeof b->err, "\"%s\" record %llu: %s:%lld comes after %s:%lld; GWAS-SSF needs the "
                      "variants sorted by chromosome (1-22, X, Y, MT), then position", R->a->in,
-                     (unsigned long long)v->recno, v->chrom, (long long)v->pos + 1, code_names[last->code - 1],
+                     (unsigned long long)v->recno, v->chrom, (long long)v->pos + 1, g5_ssf_code_names[last->code - 1],
                      (long long)last->pos + 1);
             return -1;
         }
@@ -937,7 +933,7 @@ static int emit(run_t *R, block_t *b)
         if (first->code < R->last_code || (first->code == R->last_code && first->pos < R->last_pos)) {
             g5_err(TOOL, "\"%s\" record %llu: %s:%lld comes after %s:%lld; GWAS-SSF needs the variants sorted by "
                    "chromosome (1-22, X, Y, MT), then position", R->a->in, (unsigned long long)first->recno,
-                   b->text.s + first->chrom, (long long)first->pos + 1, code_names[R->last_code - 1],
+                   b->text.s + first->chrom, (long long)first->pos + 1, g5_ssf_code_names[R->last_code - 1],
                    (long long)R->last_pos + 1);
             return -1;
         }
@@ -1062,121 +1058,14 @@ static int scan(run_t *R, htsThreadPool *pool)
 
 /* --- after the scan: files closed, read back for plots and the log ---- */
 
-typedef struct hit {
-    double p;
-    char *line;
-} hit_t;
-
-/* Keep the NTOP smallest p (the first of equals stays first). */
-static void keep_hit(hit_t *top, int *ntop, double p, const char *line)
-{
-    if (*ntop == NTOP && !(p < top[NTOP - 1].p)) return;
-    int i = NTOP - 1;
-    if (*ntop < NTOP) i = (*ntop)++;
-    else free(top[i].line);
-    while (i > 0 && p < top[i - 1].p) {
-        top[i] = top[i - 1];
-        i--;
-    }
-    top[i].p = p;
-    top[i].line = strdup(line);
-}
-
 /* Read a trait's file back: plots, lambda and its top hits into the log. */
 static int plot_trait(trait_t *T)
 {
-    kstring_t path = KS_INITIALIZE, line = KS_INITIALIZE;
+    kstring_t path = KS_INITIALIZE;
     ksprintf(&path, "%s.tsv.gz", T->prefix);
-    BGZF *fp = bgzf_open(path.s, "r");
-    g5_plot_point_t *pts = NULL;
-    double *p = NULL;
-    size_t n = 0, m = 0;
-    int64_t len[25] = { 0 };
-    hit_t top[NTOP];
-    int ntop = 0, status = -1;
-    if (!fp) {
-        g5_why(T->err, sizeof T->err, "cannot read back \"%s\": %s", path.s, strerror(errno));
-        goto done;
-    }
-    int lineno = 0, r;
-    while ((r = bgzf_getline(fp, '\n', &line)) >= 0) {
-        if (lineno++ == 0) continue;    // the header
-        char *f[8], *s = line.s;
-        int k;
-        for (k = 0; k < 8 && s; k++) {
-            f[k] = s;
-            if ((s = strchr(s, '\t'))) *s++ = 0;
-        }
-        if (k < 8) {
-            g5_why(T->err, sizeof T->err, "\"%s\" line %d: fewer than 8 columns", path.s, lineno);
-            goto done;
-        }
-        int code = atoi(f[0]);
-        long long pos = atoll(f[1]);
-        double pv = strtod(f[7], NULL);
-        if (n == m) {
-            m = m ? 2 * m : 65536;
-            g5_plot_point_t *np = realloc(pts, m * sizeof *np);
-            double *npv = realloc(p, m * sizeof *npv);
-            if (np) pts = np;
-            if (npv) p = npv;
-            if (!np || !npv) {
-                g5_why(T->err, sizeof T->err, "out of memory");
-                goto done;
-            }
-        }
-        if (code < 1 || code > 25) code = 25;
-        pts[n] = (g5_plot_point_t){ code - 1, pos, pv };
-        p[n++] = pv;
-        if (pos > len[code - 1]) len[code - 1] = pos;
-        if (ntop < NTOP || pv < top[ntop - 1].p) {
-            // the row as the log shows it: chromosome position alleles beta se p
-            kstring_t h = KS_INITIALIZE;
-            ksprintf(&h, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", T->name, code_names[code - 1], f[1], f[2], f[3], f[4],
-                     f[5], f[7]);
-            keep_hit(top, &ntop, pv, h.s);
-            free(h.s);
-        }
-    }
-    if (r < -1) {
-        g5_why(T->err, sizeof T->err, "cannot read back \"%s\"", path.s);
-        goto done;
-    }
-    // the contigs present, in code order
-    const char *names[25];
-    int64_t lengths[25];
-    int map[25], nc = 0;
-    for (int c = 0; c < 25; c++) {
-        map[c] = -1;
-        if (len[c] > 0) {
-            map[c] = nc;
-            names[nc] = code_names[c];
-            lengths[nc++] = len[c];
-        }
-    }
-    for (size_t i = 0; i < n; i++) pts[i].contig = map[pts[i].contig];
-    T->lambda = NAN;
-    if (n) {
-        path.l = 0;
-        ksprintf(&path, "%s.manhattan", T->prefix);
-        if (g5_plot_manhattan(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, nc, names, lengths, pts, n, T->err,
-                              sizeof T->err) < 0)
-            goto done;
-        path.l = 0;
-        ksprintf(&path, "%s.qq", T->prefix);
-        if (g5_plot_qq(path.s, G5_PLOT_PNG | G5_PLOT_SVG, T->name, p, n, &T->lambda, T->err, sizeof T->err) < 0)
-            goto done;
-    }
-    for (int i = 0; i < ntop; i++) kputs(top[i].line, &T->tops);
-    status = 0;
-done:
-    for (int i = 0; i < ntop; i++) free(top[i].line);
-    if (fp) bgzf_close(fp);
-    free(pts);
-    free(p);
+    int r = g5_ssf_plot(path.s, T->prefix, T->name, &T->lambda, NTOP, T->name, &T->tops, T->err, sizeof T->err);
     free(path.s);
-    free(line.s);
-    return status;
+    return r;
 }
 
 /* Close a trait's file with its metadata. */

@@ -21,6 +21,7 @@ int main_call(int argc, char *argv[]);
 int main_concord(int argc, char *argv[]);
 int main_joint(int argc, char *argv[]);
 int main_assoc(int argc, char *argv[]);
+int main_meta(int argc, char *argv[]);
 int main_kin(int argc, char *argv[]);
 int main_pca(int argc, char *argv[]);
 int main_sampleqc(int argc, char *argv[]);
@@ -40,6 +41,7 @@ static const g5_cmd_t commands[] = {
     { "call", main_call, "call SNVs and indels jointly from indexed BAM/CRAM files; --gvcf per sample" },
     { "joint", main_joint, "genotype a cohort from gVCFs of any caller; merged gVCF for adding samples (N+1)" },
     { "assoc", main_assoc, "GWAS/PheWAS: every trait against every variant, GWAS-SSF and plots per trait" },
+    { "meta", main_meta, "meta-analysis of studies' summary statistics: fixed, random, sample-size; alleles aligned" },
     { "pca", main_pca, "principal components (plink2 --pca), loadings, and projection of new samples" },
     { "kin", main_kin, "KING-robust kinship of every pair, degrees, and who to drop to leave no relatives" },
     { "sampleqc", main_sampleqc, "per-sample call rate, heterozygosity and F, Ts/Tv, sex check, outliers" },
