@@ -37,16 +37,17 @@
 #include <htslib/thread_pool.h>
 
 #include "cli.h"
+#include "disclose.h"
 #include "geno.h"
 #include "hwe.h"
 #include "logreg.h"
 #include "out.h"
 #include "pheno.h"
 #include "plot.h"
-#include "ssfplot.h"
 #include "progress.h"
 #include "regress.h"
 #include "ssf.h"
+#include "ssfplot.h"
 
 static const char TOOL[] = "assoc";
 
@@ -57,7 +58,7 @@ enum firth_mode { FIRTH_NEVER = 0, FIRTH_FALLBACK = 1, FIRTH_ALWAYS = 2 };
 
 typedef struct args {
     g5_opts_t o;
-    const char *pheno, *covar, *dict, *dosage, *assembly, *traits, *in;
+    const char *pheno, *covar, *dict, *dosage, *assembly, *traits, *policy, *in;
     double maf, geno, hwe;  /* geno: the largest missing fraction; hwe: the smallest p kept (0: off) */
     double mac;
     long min_cases;
@@ -74,10 +75,11 @@ enum status {
     ST_CASES,               /* too few cases or controls with a genotype */
     ST_NO_TEST,             /* the dosage is a combination of the covariates */
     ST_NO_FIT,              /* the logistic fit failed, Firth's too */
+    ST_SUPPRESSED,          /* tested, withheld by the release policy */
     NSTATUS
 };
 static const char *const status_name[NSTATUS] = {
-    "tested", "call_rate", "monomorphic", "maf", "mac", "hwe", "cases", "no_test", "no_fit"
+    "tested", "call_rate", "monomorphic", "maf", "mac", "hwe", "cases", "no_test", "no_fit", "suppressed"
 };
 
 typedef struct trait {
@@ -92,6 +94,7 @@ typedef struct trait {
     long long count[NSTATUS];
     long long firth;        /* results from Firth's regression */
     double lambda;
+    char set_digest[65];    /* its samples' digest, under a release policy */
     kstring_t tops;         /* its top hits, as the log shows them */
     char err[512];          /* why finishing it failed */
 } trait_t;
@@ -186,6 +189,9 @@ typedef struct run {
     g5_progress_t progress;
     long long nread, off_contig, bad_allele, used;
     kstring_t line;         /* read_block's */
+    int has_policy;         /* --release-policy: rows judged, sample sets recorded */
+    g5_policy_t policy;
+    g5_ledger_t ledger;
 } run_t;
 
 static void usage(FILE *fp)
@@ -221,6 +227,11 @@ static void usage(FILE *fp)
         "                          never [fallback]\n"
         "      --strict            a trait that cannot be analysed is an error [skipped,\n"
         "                          with the reason in the log]\n"
+        "Disclosure control:\n"
+        "      --release-policy FILE  withhold rows with counts below the policy's\n"
+        "                          minimums; skip a trait whose samples differ from a\n"
+        "                          released set (the policy's ledger) by too few; record\n"
+        "                          the sets released (see g5-assoc(1))\n"
         "Output:\n"
         "  -o, --output PREFIX     PREFIX.TRAIT.tsv.gz (GWAS-SSF, with .tbi and\n"
         "                          -meta.yaml), PREFIX.TRAIT.manhattan.png|svg,\n"
@@ -234,7 +245,7 @@ static void usage(FILE *fp)
 }
 
 enum { OPT_PHENO = G5_OPT_TOOL_BASE, OPT_COVAR, OPT_TRAITS, OPT_DICT, OPT_DOSAGE, OPT_ASSEMBLY, OPT_MAF, OPT_MAC,
-       OPT_GENO, OPT_HWE, OPT_MIN_CASES, OPT_FIRTH, OPT_STRICT };
+       OPT_GENO, OPT_HWE, OPT_MIN_CASES, OPT_FIRTH, OPT_STRICT, OPT_POLICY };
 
 static int parse_args(args_t *a, int argc, char *argv[])
 {
@@ -253,6 +264,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         {"min-cases", required_argument, NULL, OPT_MIN_CASES},
         {"firth", required_argument, NULL, OPT_FIRTH},
         {"strict", no_argument, NULL, OPT_STRICT},
+        {"release-policy", required_argument, NULL, OPT_POLICY},
         {NULL, 0, NULL, 0}
     };
     static const char *const assemblies[] = { "GRCh38", "GRCh37", "NCBI36", "NCBI35", "NCBI34", "NR" };
@@ -271,6 +283,7 @@ static int parse_args(args_t *a, int argc, char *argv[])
         case OPT_DICT: a->dict = optarg; break;
         case OPT_DOSAGE: a->dosage = optarg; break;
         case OPT_STRICT: a->strict = 1; break;
+        case OPT_POLICY: a->policy = optarg; break;
         case OPT_ASSEMBLY: {
             int ok = 0;
             for (size_t i = 0; i < sizeof assemblies / sizeof *assemblies; i++) ok |= !strcmp(optarg, assemblies[i]);
@@ -835,8 +848,14 @@ static void format_rows(run_t *R, block_t *b)
         g5_ssf_run_clear(run);
         if (!T->ssf) continue;
         for (int v = 0; v < b->nv; v++) {
-            const result_t *r = &b->res[(size_t)t * b->cap + v];
+            result_t *r = &b->res[(size_t)t * b->cap + v];
             if (r->status != ST_OK) continue;
+            int bin = T->type == G5_TRAIT_BINARY;
+            if (R->has_policy && g5_policy_row(&R->policy, r->n, r->eaf, bin ? r->cases : NAN,
+                                               bin ? r->n - r->cases : NAN)) {
+                r->status = ST_SUPPRESSED;
+                continue;
+            }
             const bvar_t *bv = &b->v[v];
             g5_ssf_row_t row = {
                 .chrom = b->text.s + bv->chrom, .pos = bv->pos + 1, .ea = b->text.s + bv->alt,
@@ -1081,6 +1100,10 @@ static int finish_trait(const run_t *R, trait_t *T, const g5_pheno_t *ph)
         .control_count = T->type == G5_TRAIT_BINARY ? T->n - T->cases : 0,
         .adjusted_covariates = (const char *const *)R->cov_names,
         .n_covariates = R->c,
+        .trait = T->name,
+        .release_policy = R->has_policy ? R->policy.digest : NULL,
+        .sample_set = T->set_digest,
+        .suppressed = T->count[ST_SUPPRESSED],
     };
     int r = g5_ssf_close(T->ssf, &meta, T->err, sizeof T->err);
     T->ssf = NULL;
@@ -1153,6 +1176,53 @@ static int enough_files(int ntraits)
     return setrlimit(RLIMIT_NOFILE, &rl) < 0 ? (g5_err_errno(TOOL, "cannot raise the open file limit"), -1) : 0;
 }
 
+/* Under a release policy, a group's samples may be released only if they
+ * differ enough from every set released before (the ledger) and from the
+ * other groups of this run; a group refused skips its traits.  The sets
+ * accepted are added to the ledger, which is written before any file is
+ * put in place: a run that fails later leaves the ledger stricter, never
+ * laxer. */
+static int check_sets(run_t *R, const g5_pheno_t *ph, const int *prow)
+{
+    const char **iid = malloc((R->ns + 1) * sizeof *iid);
+    if (!iid) return g5_err(TOOL, "out of memory"), -1;
+    for (int g = 0; g < R->ngroups; g++) {
+        group_t *G = &R->groups[g];
+        for (int j = 0; j < G->n; j++) iid[j] = ph->iid[prow[G->rows[j]]];
+        char why[768], digest[65];
+        int refused = g5_ledger_check(&R->policy, &R->ledger, iid, G->n, why, sizeof why);
+        if (g5_sampleset_digest(iid, G->n, digest) < 0) {
+            free(iid);
+            return g5_err(TOOL, "out of memory"), -1;
+        }
+        for (int t = 0; t < R->ntraits; t++) {
+            trait_t *T = &R->traits[t];
+            if (T->group != g || T->skip) continue;
+            if (refused) {
+                kstring_t k = KS_INITIALIZE;
+                ksprintf(&k, "release policy: %s", why);
+                T->skip = ks_release(&k);
+                continue;
+            }
+            memcpy(T->set_digest, digest, sizeof digest);
+            const char *slash = strrchr(T->prefix, '/');
+            kstring_t file = KS_INITIALIZE;
+            ksprintf(&file, "%s.tsv.gz", slash ? slash + 1 : T->prefix);
+            int r = g5_ledger_add(&R->ledger, file.s, iid, G->n);
+            free(file.s);
+            if (r < 0) {
+                free(iid);
+                if (errno == EINVAL)
+                    return g5_err(TOOL, "\"%s\": a sample ID holds a comma, tab or newline: the ledger cannot "
+                                  "record it", R->a->pheno), -1;
+                return g5_err(TOOL, "out of memory"), -1;
+            }
+        }
+    }
+    free(iid);
+    return 0;
+}
+
 /* A run that tested nothing is a failure (a VCF whose records carry no GT,
  * filters that leave nothing): say why rather than write empty files. */
 static int nothing_tested(const run_t *R)
@@ -1171,7 +1241,7 @@ static int nothing_tested(const run_t *R)
     static const char *const why[NSTATUS] = {
         "", "too few samples with a genotype (no GT in the records?)", "one allele only", "--maf", "--mac", "--hwe",
         "too few cases or controls with a genotype", "the dosages are a combination of the covariates",
-        "the logistic fit failed"
+        "the logistic fit failed", "the release policy"
     };
     g5_err(TOOL, "\"%s\": no variant could be tested for any trait; most were left out for %s", R->a->in, why[most]);
     return 1;
@@ -1288,6 +1358,21 @@ int main_assoc(int argc, char *argv[])
         goto done;
     }
     if (check_covariates(&R, C) < 0 || pick_traits(&R, ph, prow) < 0 || make_groups(&R, ph, prow, C) < 0) goto done;
+    if (a.policy) {
+        if (g5_policy_read(a.policy, &R.policy, why, sizeof why) < 0
+            || g5_ledger_read(&R.policy, &R.ledger, why, sizeof why) < 0) {
+            g5_err(TOOL, "%s", why);
+            goto done;
+        }
+        R.has_policy = 1;
+        int before = R.ledger.n;
+        if (check_sets(&R, ph, prow) < 0) goto done;
+        const g5_policy_t *P = &R.policy;
+        ksprintf(&log, "release policy: \"%s\" (sha256 %s): min_n %lld, min_mac %lld, min_maf %g, min_cases %lld, "
+                 "min_controls %lld, min_set_difference %lld; ledger %s%s%s (%d sets before this run)\n", P->path,
+                 P->digest, P->min_n, P->min_mac, P->min_maf, P->min_cases, P->min_controls, P->min_set_difference,
+                 P->ledger ? "\"" : "", P->ledger ? P->ledger : "none", P->ledger ? "\"" : "", before);
+    }
     ksprintf(&log, "filters: maf >= %g, mac >= %g, missing genotypes <= %g, HWE p >= %g%s, cases and controls >= %ld\n",
              a.maf, a.mac, a.geno, a.hwe, a.dosage ? " (not for dosages)" : "", a.min_cases);
     ksprintf(&log, "model: linear for quantitative traits; logistic for binary ones, Firth %s\n",
@@ -1337,6 +1422,10 @@ int main_assoc(int argc, char *argv[])
     if (nothing_tested(&R)) goto done;
     ksprintf(&log, "variants: %lld read, %lld tested; left out: %lld on contigs other than 1-22, X, Y, MT, %lld with "
              "alleles other than A, C, G, T\n", R.nread, R.used, R.off_contig, R.bad_allele);
+    if (R.has_policy && g5_ledger_write(&R.policy, &R.ledger, why, sizeof why) < 0) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
     plotted = 1;
     if (finish_all(&R, ph, &pool) < 0) goto done;
     for (int t = 0; t < R.ntraits; t++) {
@@ -1366,6 +1455,8 @@ done:
     free(sel);
     free(prow);
     free(C);
+    g5_ledger_free(&R.ledger);
+    g5_policy_free(&R.policy);
     free(log.s);
     free(tops.s);
     free(a.cmdline);
