@@ -290,11 +290,13 @@ int g5_ledger_add(g5_ledger_t *l, const char *file, const char *const *iid, int 
         l->set = ns;
         l->m = m;
     }
-    for (int i = 0; i < n; i++)
-        if (strpbrk(iid[i], ",\t\n")) {
-            errno = EINVAL;
-            return -1;
-        }
+    // what the ledger's line could not hold
+    int bad = strpbrk(file, "\t\n") != NULL;
+    for (int i = 0; i < n && !bad; i++) bad = !*iid[i] || strpbrk(iid[i], ",\t\n");
+    if (bad) {
+        errno = EINVAL;
+        return -1;
+    }
     struct g5_ledger_set *t = &l->set[l->n];
     const char **s = sorted(iid, n);
     t->file = strdup(file);

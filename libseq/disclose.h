@@ -124,10 +124,11 @@ int g5_ledger_read(const g5_policy_t *p, g5_ledger_t *l, char *why, size_t nwhy)
 int g5_ledger_check(const g5_policy_t *p, const g5_ledger_t *l, const char *const *iid, int n, char *why, size_t nwhy);
 
 /**
- * Add a set (a copy of the IDs) under @p file; an equal set already
- * recorded for the same file is not added twice.
- * @return 0, or -1 with errno ENOMEM, or EINVAL for an ID holding a comma,
- *         tab or newline (the ledger could not list it)
+ * Add a set (a copy of the IDs, which must be distinct) under @p file; an
+ * equal set already recorded for the same file is not added twice.
+ * @return 0, or -1 with errno ENOMEM, or EINVAL for an empty ID, an ID
+ *         holding a comma, tab or newline, or a file name holding a tab or
+ *         newline (the ledger's line could not hold them)
  */
 int g5_ledger_add(g5_ledger_t *l, const char *file, const char *const *iid, int n);
 

@@ -37,7 +37,7 @@ static const struct {
     [K_OA] = { "other_allele", "other_allele", NULL, "ALLELE0" },
     [K_BETA] = { "beta", "beta", "BETA", "BETA" },
     [K_OR] = { "odds_ratio", "odds_ratio", "OR", NULL },
-    [K_SE] = { "standard_error", "standard_error", "SE", "SE" },
+    [K_SE] = { "standard_error", "standard_error", "SE|LOG(OR)_SE", "SE" },
     [K_EAF] = { "effect_allele_frequency", "effect_allele_frequency", "A1_FREQ", "A1FREQ" },
     [K_P] = { "p_value", "p_value", "P", NULL },
     [K_LOG10P] = { "neg_log_10_p_value", "neg_log_10_p_value", "LOG10_P", "LOG10P" },
@@ -125,17 +125,40 @@ int g5_ss_meta_read(const char *path, g5_ss_meta_t *m, char *why, size_t nwhy)
         free(side.s);
         return r;
     }
-    char *buf = NULL;
+    char *buf = NULL, *pending = NULL;
     size_t cap = 0;
     int status = 1;
     while (getline(&buf, &cap, fp) > 0) {
-        char *s = buf;
-        while (*s == ' ' || *s == '-') s++;     // indentation and list items
-        if (*s == '#') continue;
-        char *colon = strstr(s, ": ");
-        if (!colon) continue;                   // a mapping's key alone, or not YAML we read
-        *colon = 0;
-        if (g5_ss_meta_value(m, s)) continue;
+        char *s = buf, *value;
+        while (*s == ' ') s++;
+        int item = s[0] == '-' && s[1] == ' ';
+        if (item) s += 2;
+        while (*s == ' ') s++;
+        if (*s == '#' || !*s || *s == '\n') continue;
+        char *colon = *s == '"' || *s == '\'' ? NULL : strstr(s, ": ");
+        if (item && !colon) {
+            // a list's first scalar item is the value of the key above it
+            if (!pending) continue;
+            value = s;
+            s = pending;
+        } else {
+            size_t n = strcspn(s, "\r\n");
+            free(pending);
+            pending = NULL;
+            if (!colon && n && s[n - 1] == ':') {
+                // "key:" alone: a list or a mapping follows
+                s[n - 1] = 0;
+                pending = strdup(s);
+                continue;
+            }
+            if (!colon) continue;               // not YAML we read
+            *colon = 0;
+            value = colon + 2;
+        }
+        if (g5_ss_meta_value(m, s)) {
+            if (s == pending) free(pending), pending = NULL;
+            continue;
+        }
         char **nk = realloc(m->key, (m->nkeys + 1) * sizeof *nk), **nv;
         if (nk) m->key = nk;
         nv = nk ? realloc(m->value, (m->nkeys + 1) * sizeof *nv) : NULL;
@@ -144,13 +167,15 @@ int g5_ss_meta_read(const char *path, g5_ss_meta_t *m, char *why, size_t nwhy)
             status = g5_why(why, nwhy, "out of memory");
             break;
         }
-        if (!(m->value[m->nkeys] = strdup(yaml_scalar(colon + 2)))) {
+        if (!(m->value[m->nkeys] = strdup(yaml_scalar(value)))) {
             free(m->key[m->nkeys]);
             status = g5_why(why, nwhy, "out of memory");
             break;
         }
         m->nkeys++;
+        if (s == pending) free(pending), pending = NULL;
     }
+    free(pending);
     if (status > 0 && ferror(fp)) status = g5_why(why, nwhy, "cannot read \"%s\": %s", side.s, strerror(errno));
     fclose(fp);
     free(buf);
@@ -206,11 +231,15 @@ static int split(char *s, int tabs, char **f, int max)
     }
 }
 
-static int find_col(const g5_sumstats_t *s, const char *name)
+/* The column named by one of @p alternatives, '|'-separated. */
+static int find_col(const g5_sumstats_t *s, const char *alternatives)
 {
-    if (!name) return -1;
-    for (int i = 0; i < s->ncols; i++)
-        if (!strcmp(s->colname[i], name)) return i;
+    for (const char *n = alternatives; n && *n;) {
+        size_t len = strcspn(n, "|");
+        for (int i = 0; i < s->ncols; i++)
+            if (strlen(s->colname[i]) == len && !strncmp(s->colname[i], n, len)) return i;
+        n += len + (n[len] == '|');
+    }
     return -1;
 }
 
@@ -251,7 +280,10 @@ static int apply_map(g5_sumstats_t *s, const char *spec, char *why, size_t nwhy)
             r = g5_why(why, nwhy, "column map \"%s\": unknown key \"%s\" (the GWAS-SSF column names)", spec, item);
             break;
         }
-        if ((s->col[k] = find_col(s, eq + 1)) < 0) {
+        s->col[k] = -1;
+        for (int i = 0; i < s->ncols && s->col[k] < 0; i++)
+            if (!strcmp(s->colname[i], eq + 1)) s->col[k] = i;
+        if (s->col[k] < 0) {
             r = g5_why(why, nwhy, "\"%s\" has no column \"%s\" (column map: %s=%s)", s->path, eq + 1, item, eq + 1);
             break;
         }
@@ -302,7 +334,8 @@ static int read_header(g5_sumstats_t *s, const char *columns, char *why, size_t 
     else if (s->col[K_BETA] < 0 && s->col[K_OR] < 0) miss = "beta or odds_ratio";
     else if (s->col[K_SE] < 0) miss = "standard_error";
     else if (s->col[K_P] < 0 && s->col[K_LOG10P] < 0) miss = "p_value";
-    else if (s->format == F_PLINK2 && !s->mapped) {
+    else if (s->format == F_PLINK2 && s->col[K_EA] < 0) {
+        // plink2's alleles, unless a column map named effect_allele
         if (s->col[K_A1] < 0) miss = "A1";
         else if (s->col[K_OMITTED] < 0 && (s->col[K_REF] < 0 || s->col[K_ALT] < 0)) miss = "REF and ALT";
     } else if (s->col[K_EA] < 0) miss = "effect_allele";
@@ -310,7 +343,7 @@ static int read_header(g5_sumstats_t *s, const char *columns, char *why, size_t 
     if (miss)
         return g5_why(why, nwhy, "\"%s\" line %lld: no %s column (read as %s)", s->path, s->lineno, miss,
                       format_names[s->format]);
-    if (s->format == F_PLINK2 && s->mapped && s->col[K_EA] >= 0) s->col[K_A1] = -1;
+    if (s->col[K_EA] >= 0) s->col[K_A1] = -1;
     return 0;
 }
 

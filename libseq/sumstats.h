@@ -24,9 +24,9 @@
  *   REGENIE   "CHROM GENPOS ID ALLELE0 ALLELE1 A1FREQ ... N TEST BETA SE
  *             ... LOG10P": EA = ALLELE1, OA = ALLELE0, strand unknown
  *             (ALLELE0 is whatever the genotype file listed first).
- * A column map "key=COLUMN,..." (keys are the GWAS-SSF names, plus
- * "log10p" for -log10 p) names the columns of any other table; a map may
- * also start with a preset, "plink2,n=NMISS".  Fields are split on tabs
+ * A column map "key=COLUMN,..." (keys are the GWAS-SSF names, with
+ * neg_log_10_p_value for -log10 p) names the columns of any other table; a
+ * map may also start with a preset, "plink2,n=NMISS".  Fields are split on tabs
  * when the header has one, else on runs of spaces (REGENIE, plink 1.9).
  *
  * Values.  beta is on the additive scale: an odds_ratio column is read as
@@ -45,8 +45,10 @@
  * Sidecar.  For PATH, "PATH-meta.yaml" (g5 assoc and the GWAS Catalog's
  * convention) is read when it exists: genome_assembly, sample_size,
  * case_count/control_count, trait_description and analysis_software.  Only
- * flat "key: value" lines are read -- the sidecar's nested samples list is
- * flattened by key name, the first occurrence winning.
+ * "key: value" lines are read, and a "key:" line followed by a list takes
+ * the list's first item as its value (trait_description is a list in
+ * GWAS-SSF); the nested samples list is flattened by key name, the first
+ * occurrence winning.
  */
 #ifndef G5_SUMSTATS_H
 #define G5_SUMSTATS_H
