@@ -211,47 +211,129 @@ int g5_pheno_row(const g5_pheno_t *p, const char *iid)
     return k == kh_end(h) ? -1 : kh_val(h, k);
 }
 
-/* Types named by a dictionary, per column: -1 when it does not say; and
- * the descriptions it gives. */
-static int read_dict(g5_pheno_t *p, const char *dict, int *type, char *why, size_t nwhy)
+void g5_dict_free(g5_dict_t *d)
 {
-    FILE *fp = fopen(dict, "r");
-    if (!fp) return g5_why(why, nwhy, "cannot read the dictionary \"%s\": %s", dict, strerror(errno));
+    if (!d) return;
+    for (int i = 0; i < d->n; i++) {
+        free(d->trait[i].name);
+        free(d->trait[i].unit);
+        free(d->trait[i].desc);
+    }
+    free(d->trait);
+    free(d->path);
+    free(d);
+}
+
+g5_dict_t *g5_dict_read(const char *path, char *why, size_t nwhy)
+{
+    g5_dict_t *d = calloc(1, sizeof *d);
+    FILE *fp = NULL;
     char *line = NULL, **f = NULL;
     size_t mline = 0;
-    int mf = 0, lineno = 0, r = 0;
-    while (r == 0 && read_line(fp, &line, &mline) >= 0) {
+    int mf = 0, lineno = 0, m = 0;
+    if (!d || !(d->path = strdup(path))) goto nomem;
+    if (!(fp = fopen(path, "r"))) {
+        g5_why(why, nwhy, "cannot read the dictionary \"%s\": %s", path, strerror(errno));
+        goto fail;
+    }
+    while (read_line(fp, &line, &mline) >= 0) {
         lineno++;
         if (!*line || line[0] == '#') continue;
         int nf = split(line, &f, &mf);
-        if (nf < 0) { r = g5_why(why, nwhy, "out of memory"); break; }
+        if (nf < 0) goto nomem;
         if (lineno == 1 && !strcasecmp(f[0], "trait")) continue;     // the header
         if (nf < 2) {
-            r = g5_why(why, nwhy, "the dictionary \"%s\" line %d: a trait and its type are needed", dict, lineno);
-            break;
+            g5_why(why, nwhy, "the dictionary \"%s\" line %d: a trait and its type are needed", path, lineno);
+            goto fail;
         }
         int t = !strcasecmp(f[1], "quantitative") ? G5_TRAIT_QUANT : !strcasecmp(f[1], "binary") ? G5_TRAIT_BINARY : -1;
         if (t < 0) {
-            r = g5_why(why, nwhy, "the dictionary \"%s\" line %d: type \"%s\" is neither quantitative nor binary", dict,
-                       lineno, f[1]);
-            break;
+            g5_why(why, nwhy, "the dictionary \"%s\" line %d: type \"%s\" is neither quantitative nor binary", path,
+                   lineno, f[1]);
+            goto fail;
         }
-        int c = g5_pheno_col(p, f[0]);
-        if (c < 0) continue;
-        type[c] = t;
-        // "description (unit)", or either alone
-        const char *unit = nf > 2 && strcmp(f[2], "-") && strcmp(f[2], "NA") ? f[2] : "";
-        const char *desc = nf > 3 && strcmp(f[3], "NA") ? f[3] : "";
-        kstring_t d = KS_INITIALIZE;
-        if (*desc) kputs(desc, &d);
-        if (*unit) ksprintf(&d, *desc ? " (%s)" : "%s", unit);
-        free(p->desc[c]);
-        p->desc[c] = ks_release(&d);
+        // empty or absent: controlled, so an old four-column dictionary releases nothing by default
+        int access = nf < 5 || !*f[4] ? G5_ACCESS_CONTROLLED : !strcasecmp(f[4], "open") ? G5_ACCESS_OPEN
+                   : !strcasecmp(f[4], "controlled") ? G5_ACCESS_CONTROLLED : -1;
+        if (access < 0) {
+            g5_why(why, nwhy, "the dictionary \"%s\" line %d, column 5 (access): \"%s\" is neither open nor controlled",
+                   path, lineno, f[4]);
+            goto fail;
+        }
+        if (d->n == m) {
+            int mm = m ? 2 * m : 32;
+            struct g5_dict_trait *x = realloc(d->trait, mm * sizeof *x);
+            if (!x) goto nomem;
+            d->trait = x;
+            m = mm;
+        }
+        struct g5_dict_trait *e = &d->trait[d->n];
+        e->name = strdup(f[0]);
+        e->unit = strdup(nf > 2 ? f[2] : "");
+        e->desc = strdup(nf > 3 ? f[3] : "");
+        e->type = t;
+        e->access = access;
+        e->line = lineno;
+        d->n++;
+        if (!e->name || !e->unit || !e->desc) goto nomem;
+    }
+    if (ferror(fp)) {
+        g5_why(why, nwhy, "cannot read the dictionary \"%s\": %s", path, strerror(errno));
+        goto fail;
     }
     fclose(fp);
     free(line);
     free(f);
-    return r;
+    return d;
+
+nomem:
+    g5_why(why, nwhy, "out of memory");
+fail:
+    if (fp) fclose(fp);
+    free(line);
+    free(f);
+    g5_dict_free(d);
+    return NULL;
+}
+
+int g5_dict_find(const g5_dict_t *d, const char *name)
+{
+    for (int i = d->n - 1; i >= 0; i--)
+        if (!strcmp(d->trait[i].name, name)) return i;
+    return -1;
+}
+
+int g5_dict_access(const g5_dict_t *d, const char *name)
+{
+    int access = -1;
+    for (int i = 0; i < d->n; i++)
+        if (!strcasecmp(d->trait[i].name, name))
+            access = access == G5_ACCESS_CONTROLLED ? access : d->trait[i].access;
+    return access;
+}
+
+/* Types named by a dictionary, per column: -1 when it does not say; and
+ * the descriptions it gives.  A trait named twice: the last line holds. */
+static int read_dict(g5_pheno_t *p, const char *dict, int *type, char *why, size_t nwhy)
+{
+    g5_dict_t *d = g5_dict_read(dict, why, nwhy);
+    if (!d) return -1;
+    for (int i = 0; i < d->n; i++) {
+        const struct g5_dict_trait *e = &d->trait[i];
+        int c = g5_pheno_col(p, e->name);
+        if (c < 0) continue;
+        type[c] = e->type;
+        // "description (unit)", or either alone
+        const char *unit = strcmp(e->unit, "-") && strcmp(e->unit, "NA") ? e->unit : "";
+        const char *desc = strcmp(e->desc, "NA") ? e->desc : "";
+        kstring_t s = KS_INITIALIZE;
+        if (*desc) kputs(desc, &s);
+        if (*unit) ksprintf(&s, *desc ? " (%s)" : "%s", unit);
+        free(p->desc[c]);
+        p->desc[c] = ks_release(&s);
+    }
+    g5_dict_free(d);
+    return 0;
 }
 
 int g5_pheno_types(g5_pheno_t *p, const char *dict, char *why, size_t nwhy)

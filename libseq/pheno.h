@@ -11,16 +11,24 @@
  * IID met twice are errors naming the file, line and column.
  *
  * Each column is quantitative or binary.  A dictionary (TSV: trait, type
- * quantitative|binary, unit, description; a header line) decides when it
- * names the column; otherwise a column whose values are all 0/1, or all
- * 1/2, is binary and any other quantitative -- and the reason is kept, for
- * the log.  Binary values are stored as 0 (control) and 1 (case); 1/2 is
+ * quantitative|binary, unit, description and an optional access tier; a
+ * header line) decides when it names the column; otherwise a column whose
+ * values are all 0/1, or all 1/2, is binary and any other quantitative --
+ * and the reason is kept, for the log.  Binary values are stored as 0 (control) and 1 (case); 1/2 is
  * plink's coding (1 control, 2 case) and is converted.  A binary column
  * with other values is kept, marked bad with the reason, so that a tool can
  * skip that trait alone.
  *
  * Values are stored column by column (v[col * nsamples + row]), NaN where
  * missing: a trait's samples are the rows where it is not NaN.
+ *
+ * Access.  The dictionary's fifth column, "access", says who may receive a
+ * trait's data: "open" or "controlled".  Missing or empty is controlled --
+ * the safe default, so a four-column dictionary marks every trait
+ * controlled -- and any other value is an error naming the line, because a
+ * typo must not decide what leaves the centre.  The release rules
+ * (libseq/manifest) read it through g5_dict_read()/g5_dict_access();
+ * g5_pheno_types() reads the same dictionary for types and descriptions.
  */
 #ifndef G5_PHENO_H
 #define G5_PHENO_H
@@ -79,5 +87,54 @@ static inline double g5_pheno_value(const g5_pheno_t *p, int col, int row)
 
 /** Free a table (NULL is a no-op). */
 void g5_pheno_free(g5_pheno_t *p);
+
+/** Who may receive a trait's data: the dictionary's "access" column. */
+enum g5_access {
+    G5_ACCESS_CONTROLLED = 0,   /**< stays with the centre, or goes out under an agreement */
+    G5_ACCESS_OPEN = 1,         /**< may be released to anyone */
+};
+
+/** A trait dictionary, read whole: one entry per data line, in file order. */
+typedef struct g5_dict {
+    char *path;
+    int n;
+    struct g5_dict_trait {
+        char *name;         /**< the trait, as the phenotype table's column names it */
+        int type;           /**< enum g5_trait_type */
+        char *unit, *desc;  /**< as written ("" when the column is absent) */
+        int access;         /**< enum g5_access */
+        int line;           /**< its line in the file, for messages */
+    } *trait;
+} g5_dict_t;
+
+/**
+ * Read a dictionary: TSV trait, type (quantitative|binary), unit,
+ * description, and optionally access (open|controlled; missing or empty is
+ * controlled).  A first line whose first field is "trait" is the header;
+ * empty lines and lines starting with '#' are skipped.
+ * @param path  the dictionary
+ * @param why   on failure: the reason, naming file and line
+ * @return the dictionary, or NULL with @p why set (unreadable, a line
+ *         without a type, a type or access value not in the lists)
+ */
+g5_dict_t *g5_dict_read(const char *path, char *why, size_t nwhy);
+
+/**
+ * The entry for a trait named exactly @p name: the last one when the
+ * dictionary names it twice (as g5_pheno_types has always taken it).
+ * @return its index in d->trait, or -1
+ */
+int g5_dict_find(const g5_dict_t *d, const char *name);
+
+/**
+ * The access tier of a trait, matched without regard to case (a column
+ * "BMI" is the trait "bmi": a renamed column must not escape the rule).
+ * When several entries match, any controlled one makes it controlled.
+ * @return enum g5_access, or -1 when the dictionary does not name it
+ */
+int g5_dict_access(const g5_dict_t *d, const char *name);
+
+/** Free a dictionary (NULL is a no-op). */
+void g5_dict_free(g5_dict_t *d);
 
 #endif

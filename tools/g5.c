@@ -25,6 +25,8 @@ int main_meta(int argc, char *argv[]);
 int main_kin(int argc, char *argv[]);
 int main_pca(int argc, char *argv[]);
 int main_sampleqc(int argc, char *argv[]);
+int main_release(int argc, char *argv[]);
+int main_verify(int argc, char *argv[]);
 
 typedef struct {
     const char *name;
@@ -45,6 +47,8 @@ static const g5_cmd_t commands[] = {
     { "pca", main_pca, "principal components (plink2 --pca), loadings, and projection of new samples" },
     { "kin", main_kin, "KING-robust kinship of every pair, degrees, and who to drop to leave no relatives" },
     { "sampleqc", main_sampleqc, "per-sample call rate, heterozygosity and F, Ts/Tv, sex check, outliers" },
+    { "release", main_release, "a release folder with a manifest: sha256, access tier and provenance of each file" },
+    { "verify", main_verify, "re-check a release against its manifest: missing, extra or changed files, tiers" },
     { "concord", main_concord, "compare calls with a truth set after normalisation: TP, FP, FN, F1 per type" },
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
