@@ -61,7 +61,8 @@ MANPAGES = $(wildcard tools/man/*.1)
 # benchmarks need.  `make deps` installs the missing ones (as root) or prints
 # the apt-get line to run.
 DEB_PACKAGES = gcc make pkg-config perl libhts-dev zlib1g-dev libgsl-dev libopenblas-dev liblapacke-dev libssl-dev libcairo2-dev libpng-dev \
-               samtools bcftools tabix htslib-test bwa dwgsim multiqc picard-tools mosdepth plink2 shapeit4-example time
+               samtools bcftools tabix htslib-test bwa dwgsim multiqc picard-tools mosdepth plink2 plink1.9 \
+               shapeit4-example snakemake time
 
 .PHONY: all check test demo bench asan install uninstall deps clean
 .DELETE_ON_ERROR:
@@ -134,7 +135,7 @@ asan:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory -f workflows/demo.mk G5=$(CURDIR)/$(BIN) OUT=demo
+	@$(MAKE) --no-print-directory -j2 -f workflows/demo.mk G5=$(CURDIR)/$(BIN) OUT=demo
 
 bench: deps
 	@$(MAKE) --no-print-directory all
