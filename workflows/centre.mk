@@ -99,9 +99,12 @@ $(OUT)/%.bam $(OUT)/%.bam.bai $(OUT)/%.markdup.metrics $(OUT)/%.stats.txt: \
 
 # g5 coverage puts the summary in place last: it stands for all its files.
 $(OUT)/%.mosdepth.summary.txt: $(OUT)/%.bam $(OUT)/%.bam.bai $(G5_DEP)
+	rm -f $(OUT)/$*.mosdepth.*.tmp.* $(OUT)/$*.regions.bed.gz*.tmp.* $(OUT)/$*.thresholds.bed.gz*.tmp.* \
+	    $(OUT)/$*.sex.tsv.tmp.* $(OUT)/$*.g5cov_mqc.tsv.tmp.*
 	$(call run,$(THREADS),$(MEMORY),coverage-$*,$(G5) coverage -@ $(G5_THREADS) -b $(COVERAGE_BY) \
 	    -T $(THRESHOLDS) $(OUT)/$* $<)
 
 $(OUT)/%.g.vcf.gz $(OUT)/%.g.vcf.gz.tbi: $(OUT)/%.bam $(OUT)/%.bam.bai $(REF).fai $(G5_DEP)
+	rm -f $(OUT)/$*.g.vcf.gz.tmp.* $(OUT)/$*.g.vcf.gz.tbi.tmp.*
 	$(call run,$(THREADS),$(MEMORY),call-$*,$(G5) call --gvcf -@ $(G5_THREADS) -f $(REF) --write-index \
 	    -o $(OUT)/$*.g.vcf.gz $<)

@@ -8,7 +8,8 @@
 # and shell commands, so they may hold only letters, digits, '.', '_' and
 # '-' (not starting with '.' or '-'), and FASTQ paths also '/' and '+':
 # a space, a quote, '$', ';' or a backquote is refused here, so nothing
-# from the sheet is ever run by a shell.  A sample named twice is refused.
+# from the sheet is ever run by a shell.  A sample named twice and a FASTQ
+# that cannot be read are refused.
 BEGIN { FS = "\t"; bad = 0 }
 function fail(msg) {
     printf "sample sheet \"%s\" line %d: %s\n", sheet, NR, msg > "/dev/stderr"
@@ -31,6 +32,9 @@ NR == 1 {
     for (i = 4; i <= 5; i++)
         if ($i !~ /^[A-Za-z0-9_.\/+-]+$/)
             fail("FASTQ path \"" $i "\" may hold only letters, digits, '.', '_', '-', '+' and '/'")
+    # safe to hand to a shell: checked above
+    for (i = 4; i <= 5; i++)
+        if (system("test -r '" $i "'") != 0) fail("cannot read FASTQ \"" $i "\"")
     if ($1 in seen) fail("sample \"" $1 "\" is named twice (line " seen[$1] "): one read group per sample")
     seen[$1] = NR
     order[++n] = $1
