@@ -60,7 +60,7 @@ int g5_allele_align(const g5_meta_allele_t *anchor, const g5_meta_allele_t *row,
         if (!same && !swap) return G5_ALIGN_NONE;
         // only the frequencies tell the alleles apart
         double lo = 1 - max_maf, a = anchor->eaf, r = swap ? 1 - row->eaf : row->eaf;
-        if (!(fmax(a, 1 - a) > lo) || !(fmax(r, 1 - r) > lo)) return G5_ALIGN_AMBIGUOUS;
+        if (!(fmax(a, 1 - a) >= lo) || !(fmax(r, 1 - r) >= lo)) return G5_ALIGN_AMBIGUOUS;
         int agree = (a > 0.5) == (r > 0.5);
         *strand = !agree;
         return agree == same ? G5_ALIGN_SAME : G5_ALIGN_SWAP;

@@ -19,10 +19,9 @@
  *
  * Palindromes (A/T, C/G) look the same on both strands.  Between two rows
  * whose strands are both known they are matched by letters; otherwise
- * only the effect allele frequencies can say which allele is which: each
- * EAF must be outside [0.5 - d, 0.5 + d] (d = 0.5 - max_maf, max_maf 0.4
- * by default) and the row is oriented so that both EAFs fall on the same
- * side of one half.  A row that cannot be oriented is dropped and counted.
+ * only the effect allele frequencies can say which allele is which: both
+ * minor allele frequencies must be at most max_maf (0.4 by default), and
+ * the row is oriented so that both EAFs fall on the same side of one half.  A row that cannot be oriented is dropped and counted.
  *
  * Variants are keyed by position and the unordered pair of alleles, pairs
  * of single bases reduced to one strand (g5_allele_key): the key groups
@@ -63,6 +62,7 @@ typedef struct g5_meta_allele {
  * Align a row with the anchor.
  * @param strand  set to 1 when the row was matched on the other strand
  * @param max_maf palindromes with a minor allele frequency above this are ambiguous
+ *                (at it, they are oriented)
  * @return enum g5_align
  */
 int g5_allele_align(const g5_meta_allele_t *anchor, const g5_meta_allele_t *row, double max_maf, int *strand);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cairo.h>
 #include <cairo-svg.h>
@@ -409,8 +410,17 @@ static int render(const char *prefix, int formats, double w, double h, double ym
         if (k && r == 0 && svg_file(&svg, g5_out_path(o)) < 0) r = -1;
         free(svg.s);
         if (r < 0 || g5_out_commit(o) < 0) {
+            int e = errno;
             if (r < 0) g5_out_abort(o);
-            return g5_why(why, nwhy, "cannot write \"%s\"%s", path, r < 0 ? "" : ": commit failed");
+            // the PNG already in place goes with the failed SVG: both or neither
+            if (k && (formats & G5_PLOT_PNG)) {
+                path[strlen(path) - 3] = 0;
+                strcat(path, "png");
+                unlink(path);
+                path[strlen(path) - 3] = 0;
+                strcat(path, "svg");
+            }
+            return g5_why(why, nwhy, "cannot write \"%s\": %s", path, strerror(e ? e : EIO));
         }
     }
     return 0;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <htslib/bgzf.h>
 
@@ -121,7 +122,15 @@ int g5_ssf_plot(const char *ssf, const char *prefix, const char *title, double *
             goto done;
         path.l = 0;
         ksprintf(&path, "%s.qq", prefix);
-        if (g5_plot_qq(path.s, G5_PLOT_PNG | G5_PLOT_SVG, title, p, n, lambda, why, nwhy) < 0) goto done;
+        if (g5_plot_qq(path.s, G5_PLOT_PNG | G5_PLOT_SVG, title, p, n, lambda, why, nwhy) < 0) {
+            // the Manhattan plot goes with the failed QQ plot
+            for (int k = 0; k < 2; k++) {
+                path.l = 0;
+                ksprintf(&path, "%s.manhattan.%s", prefix, k ? "svg" : "png");
+                unlink(path.s);
+            }
+            goto done;
+        }
     }
     for (int i = 0; i < nhit; i++) kputs(top[i].line, tops);
     status = 0;

@@ -30,7 +30,7 @@ extern const char *const g5_ssf_code_names[25];
  * @param tops    the top hits are appended, one line each, smallest p first
  *                (ties in file order): label, chromosome, position, effect
  *                allele, other allele, effect, standard error, p
- * @return 0; -1 with @p why set
+ * @return 0; -1 with @p why set, and none of the plots left
  */
 int g5_ssf_plot(const char *ssf, const char *prefix, const char *title, double *lambda, int ntop, const char *label,
                 kstring_t *tops, char *why, size_t nwhy);
