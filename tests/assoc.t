@@ -500,4 +500,11 @@ stderr_has "--assembly wants GRCh38" "--assembly: names the list"
 exits 0 "-h exits 0" "$G5" assoc -h
 grep -q '^Usage: g5 assoc' "$T/stdout"; ok $? "-h prints usage on stdout"
 
+# a plot that cannot be put in place fails the run and takes its trait's files with it
+rm -rf "$T/late" && mkdir -p "$T/late/x.q1.qq.png"
+exits 1 "a QQ plot that cannot be written fails the run" \
+    "$G5" assoc --pheno "$P" --covar "$C" --traits q1 -o "$T/late/x" "$V"
+stderr_has 'cannot write "'"$T"'/late/x.q1.qq.png": Is a directory' "saying which file and why"
+is "$(ls "$T/late")" "x.q1.qq.png" "nothing else is left: no GWAS-SSF, index, sidecar or Manhattan plot"
+
 done_testing

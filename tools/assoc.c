@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <htslib/bgzf.h>
 #include <htslib/hts.h>
@@ -1161,6 +1162,25 @@ static int finish_all(run_t *R, const g5_pheno_t *ph, htsThreadPool *pool)
     return status;
 }
 
+/* A run that failed after its files were put in place (a plot that could
+ * not be written, the log): remove them all, so that no set of files looks
+ * finished; a trait's files stand or fall with the run's. */
+static void remove_outputs(const run_t *R)
+{
+    static const char *const parts[] = { ".tsv.gz", ".tsv.gz.tbi", ".tsv.gz-meta.yaml", ".manhattan.png",
+                                         ".manhattan.svg", ".qq.png", ".qq.svg" };
+    kstring_t path = KS_INITIALIZE;
+    for (int t = 0; t < R->ntraits; t++) {
+        if (R->traits[t].skip) continue;
+        for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+            path.l = 0;
+            ksprintf(&path, "%s%s", R->traits[t].prefix, parts[i]);
+            unlink(path.s);
+        }
+    }
+    free(path.s);
+}
+
 /* Open file descriptors enough for every trait's file (and a margin). */
 static int enough_files(int ntraits)
 {
@@ -1446,6 +1466,7 @@ int main_assoc(int argc, char *argv[])
     if (r == 0) status = G5_EXIT_OK;
 
 done:
+    if (status != G5_EXIT_OK && plotted) remove_outputs(&R);
     free_run(&R);
     if (pool.pool) hts_tpool_destroy(pool.pool);
     if (plotted) g5_plot_cleanup();
