@@ -60,7 +60,9 @@
  *     row passes g5_policy_row() (rows the reader skips -- a missing beta,
  *     standard error or p, a contig outside 1-25 -- cannot be checked, and
  *     fail); the sidecar's g5_sample_set is recorded in the policy's
- *     ledger; and no two ledger sets of the release's GWAS-SSF files differ
+ *     ledger (when the ledger is at hand: at the receiving end, where the
+ *     centre's sample IDs are not, the sets are as the sender checked
+ *     them); and no two ledger sets of the release's GWAS-SSF files differ
  *     by 1 .. min_set_difference-1 samples on either side (both files are
  *     then controlled) -- then open.
  *   - Companions share the tier of their data file in the release: an index
@@ -182,7 +184,8 @@ int g5_mfile_detect(g5_mfile_t *f, char *why, size_t nwhy);
  * @param dict    the trait dictionary, or NULL
  * @param policy  the policy controlled traits may have been released
  *                under, or NULL
- * @param ledger  its ledger (read with g5_ledger_read), or NULL
+ * @param ledger  its ledger (read with g5_ledger_read), or NULL where it is
+ *                not at hand: sample sets are then not checked
  * @return 0; -1 with @p why set (out of memory)
  */
 int g5_mfile_tiers(g5_mfile_t *f, int n, const g5_dict_t *dict, const g5_policy_t *policy,

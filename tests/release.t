@@ -229,6 +229,14 @@ runs "  g5 verify with the same dictionary and policy" "$G5" verify --dict "$IN/
 exits 1 "  g5 verify without the policy: the file's tier is no longer shown" "$G5" verify --dict "$IN/dict.tsv" "$T/out/ldl"
 stderr_has "ok.ldl.tsv.gz\" (manifest line 7, column 4): tier controlled (summary statistics of trait \"ldl\", which is controlled, and no --policy" \
     "  and says which file, line and column, and why"
+# the receiving end: the policy's rules are there, the centre's ledger (its sample IDs) is not
+mkdir -p "$T/recv" && cp "$IN/pol/policy.txt" "$T/recv/policy.txt"
+runs "  g5 verify at the receiving end, with the policy but not its ledger: rows checked, open" \
+    "$G5" verify --dict "$IN/dict.tsv" --policy "$T/recv/policy.txt" "$T/out/ldl"
+stderr_has "the policy's ledger is not here: sample sets are as the sender checked them" "  and says what it could not check"
+printf 'min_mac 500\nmin_n 10\nledger ledger.tsv\n' >"$T/recv/strict.txt"
+exits 1 "  a different policy at the receiving end is not the one the file was written under" \
+    "$G5" verify --dict "$IN/dict.tsv" --policy "$T/recv/strict.txt" "$T/out/ldl"
 
 # --- a controlled release takes them all, and says so -----------------------------------------
 
