@@ -20,9 +20,9 @@ SHELL       := /bin/bash
 .SUFFIXES:
 PAIRS_SORT ?= 2000000
 
-.PHONY: all stats sort bam pairs coverage covbam call callbam joint gvcfs assoc assocdata structure
+.PHONY: all stats sort bam pairs coverage covbam call callbam joint gvcfs assoc assocdata structure resume
 
-all: stats sort coverage call joint assoc structure
+all: stats sort coverage call joint assoc structure resume
 
 bam: $(WORK)/bench.bam
 pairs: $(WORK)/pairs.bam
@@ -122,3 +122,10 @@ assoc: assocdata $(WORK)/plot-bench
 # --make-king-table and --pca on the association cohort (gen-assoc.sh's VCF).
 structure: assocdata
 	REPEATS=$(REPEATS) $(BENCH)/structure-bench.sh $(G5) $(WORK) $(WORK)
+
+# The centre pipeline killed with SIGKILL at KILLS moments spread over its
+# run, each rerun compared byte for byte with an uninterrupted run.
+KILLS ?= 40
+
+resume:
+	$(BENCH)/resume-bench.sh $(G5) $(WORK) $(KILLS)
