@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "cli.h"
+#include "fmt.h"
 #include "out.h"
 
 static const struct {
@@ -27,16 +28,6 @@ static const struct {
     { "min_controls", 0, offsetof(g5_policy_t, min_controls) },
     { "min_set_difference", 0, offsetof(g5_policy_t, min_set_difference) },
 };
-
-static void to_hex(const unsigned char *md, unsigned n, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[2 * n] = 0;
-}
 
 int g5_policy_read(const char *path, g5_policy_t *p, char *why, size_t nwhy)
 {
@@ -101,7 +92,7 @@ int g5_policy_read(const char *path, g5_policy_t *p, char *why, size_t nwhy)
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned nd = 0;
     EVP_DigestFinal_ex(md, d, &nd);
-    to_hex(d, nd, p->digest);
+    g5_fmt_hex(d, nd, p->digest);
     if (p->min_set_difference < 0) p->min_set_difference = p->min_n;
 done:
     EVP_MD_CTX_free(md);
@@ -168,7 +159,7 @@ int g5_sampleset_digest(const char *const *iid, int n, char hex[65])
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned nd = 0;
     if (ok) ok = EVP_DigestFinal_ex(md, d, &nd);
-    if (ok) to_hex(d, nd, hex);
+    if (ok) g5_fmt_hex(d, nd, hex);
     EVP_MD_CTX_free(md);
     free(s);
     return ok ? 0 : -1;

@@ -92,3 +92,13 @@ void g5_fmt_kput(kstring_t *s, double x, int prec)
     if (isnan(x)) kputs("NA", s);
     else kputsn(buf, g5_fmt_g(buf, x, prec), s);
 }
+
+void g5_fmt_hex(const unsigned char *bytes, size_t n, char *hex)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        hex[2 * i] = digits[bytes[i] >> 4];
+        hex[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    hex[2 * n] = 0;
+}

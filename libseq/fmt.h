@@ -29,4 +29,11 @@ int g5_fmt_g(char *buf, double x, int prec);
 /** Append @p x as g5_fmt_g writes it to @p s, or "NA" for NaN (a table's missing value). */
 void g5_fmt_kput(kstring_t *s, double x, int prec);
 
+/**
+ * Write @p n bytes as 2n lowercase hex digits and a NUL (a digest as
+ * md5sum and sha256sum print it).
+ * @param hex  at least 2n + 1 bytes
+ */
+void g5_fmt_hex(const unsigned char *bytes, size_t n, char *hex);
+
 #endif

@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "cli.h"
+#include "fmt.h"
 #include "out.h"
 #include "sumstats.h"
 
@@ -78,22 +79,12 @@ int g5_mfile_name_ok(const char *name)
 
 /* --- SHA-256 ---------------------------------------------------------------- */
 
-static void to_hex(const unsigned char *md, unsigned n, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[2 * n] = 0;
-}
-
 int g5_sha256_buf(const void *buf, size_t n, char hex[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     if (!EVP_Digest(buf, n, md, &len, EVP_sha256(), NULL) || len != 32) return -1;
-    to_hex(md, len, hex);
+    g5_fmt_hex(md, len, hex);
     return 0;
 }
 
@@ -144,7 +135,7 @@ static int hash_fd(int in, const char *src, int out, const char *dst, char hex[6
         g5_why(why, nwhy, "SHA-256 of \"%s\" failed in libcrypto", src);
         goto end;
     }
-    to_hex(md, len, hex);
+    g5_fmt_hex(md, len, hex);
     if (size) *size = total;
     r = 0;
 end:
@@ -344,26 +335,6 @@ static int prov_vcf(g5_mfile_t *f, char *why, size_t nwhy)
     return r < 0 ? g5_why(why, nwhy, "out of memory") : 0;
 }
 
-/* A YAML scalar as g5 writes it: blanks trimmed, double (or single) quotes
- * dropped and the writer's backslash escapes undone.  In place. */
-static char *unquote(char *v)
-{
-    while (*v == ' ') v++;
-    size_t n = strlen(v);
-    while (n && isspace((unsigned char)v[n - 1])) v[--n] = 0;
-    if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-        v[n - 1] = 0;
-        v++;
-        char *w = v;
-        for (char *r = v; *r; r++) {
-            if (*r == '\\' && r[1]) r++;
-            *w++ = *r;
-        }
-        *w = 0;
-    }
-    return v;
-}
-
 /* "# g5 TOOL VERSION: COMMAND", the line libseq/out writes. */
 static int prov_tsv_line(g5_mfile_t *f, const char *line)
 {
@@ -390,7 +361,7 @@ static int header_columns(struct g5_mfile_info *in, const char *line)
     for (char *c = strtok_r(copy, seps, &save); c; c = strtok_r(NULL, seps, &save)) {
         while (*c == ' ') c++;
         if (*c == '#') c++;
-        c = unquote(c);
+        c = g5_ss_yaml_scalar(c);
         if (!*c) continue;
         char **x = realloc(in->col, (in->ncols + 1) * sizeof *x);
         if (!x || !(x[in->ncols] = strdup(c))) {
@@ -429,12 +400,12 @@ static int detect_text(g5_mfile_t *f, char *why, size_t nwhy)
         // a sidecar's top-level keys
         if (!strncmp(s, "data_file_name:", 15)) {
             free(f->info->data_file_name);
-            if (!(f->info->data_file_name = strdup(unquote(s + 15)))) goto nomem;
+            if (!(f->info->data_file_name = strdup(g5_ss_yaml_scalar(s + 15)))) goto nomem;
         } else if (!strncmp(s, "file_type:", 10)) {
-            ssf_type = !strncmp(unquote(s + 10), "GWAS-SSF", 8);
+            ssf_type = !strncmp(g5_ss_yaml_scalar(s + 10), "GWAS-SSF", 8);
         } else if (!strncmp(s, "analysis_software:", 18)) {
             software.l = 0;
-            kputs(unquote(s + 18), &software);
+            kputs(g5_ss_yaml_scalar(s + 18), &software);
         }
         // a table: comment lines, then the header
         if (got_header) continue;

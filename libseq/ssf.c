@@ -75,22 +75,12 @@ long long g5_ssf_nrows(const g5_ssf_t *s)
 
 /* --- checksums ------------------------------------------------------- */
 
-static void to_hex(const unsigned char *md, unsigned n, char *hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (unsigned i = 0; i < n; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[2 * n] = 0;
-}
-
 int g5_ssf_md5_buf(const void *buf, size_t n, char hex[33])
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned len = 0;
     if (!EVP_Digest(buf, n, md, &len, EVP_md5(), NULL) || len != 16) return -1;
-    to_hex(md, len, hex);
+    g5_fmt_hex(md, len, hex);
     return 0;
 }
 
@@ -120,7 +110,7 @@ int g5_ssf_md5_file(const char *path, char hex[33], char *why, size_t nwhy)
     else if (got > 0 || !EVP_DigestFinal_ex(ctx, md, &len) || len != 16)
         g5_why(why, nwhy, "MD5 of \"%s\" failed in libcrypto", path);
     else {
-        to_hex(md, len, hex);
+        g5_fmt_hex(md, len, hex);
         r = 0;
     }
 end:

@@ -78,8 +78,9 @@ struct g5_sumstats {
 
 /* --- the sidecar ---------------------------------------------------------- */
 
-static char *yaml_scalar(char *v)
+char *g5_ss_yaml_scalar(char *v)
 {
+    while (*v == ' ') v++;
     size_t n = strlen(v);
     while (n && isspace((unsigned char)v[n - 1])) v[--n] = 0;
     if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
@@ -167,7 +168,7 @@ int g5_ss_meta_read(const char *path, g5_ss_meta_t *m, char *why, size_t nwhy)
             status = g5_why(why, nwhy, "out of memory");
             break;
         }
-        if (!(m->value[m->nkeys] = strdup(yaml_scalar(value)))) {
+        if (!(m->value[m->nkeys] = strdup(g5_ss_yaml_scalar(value)))) {
             free(m->key[m->nkeys]);
             status = g5_why(why, nwhy, "out of memory");
             break;

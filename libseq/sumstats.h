@@ -135,6 +135,13 @@ int g5_ss_meta_read(const char *path, g5_ss_meta_t *m, char *why, size_t nwhy);
 /** A sidecar value by key (g5_trait, g5_sample_set, ...), or NULL. */
 const char *g5_ss_meta_value(const g5_ss_meta_t *m, const char *key);
 
+/**
+ * A sidecar's scalar as g5 writes it, in place: blanks around it trimmed,
+ * double (or single) quotes dropped and backslash escapes undone.
+ * @return the value, within @p v
+ */
+char *g5_ss_yaml_scalar(char *v);
+
 /** Free the strings of a sidecar read by g5_ss_meta_read. */
 void g5_ss_meta_free(g5_ss_meta_t *m);
 
