@@ -60,11 +60,15 @@ int g5_policy_read(const char *path, g5_policy_t *p, char *why, size_t nwhy)
             goto done;
         }
         if (!strcmp(key, "ledger")) {
+            // beside the policy file itself: a symbolic link to it (a
+            // workflow's staged input) must not lead to another ledger
             free(p->ledger);
-            const char *slash = strrchr(path, '/');
+            char *real = realpath(path, NULL);
+            const char *where = real ? real : path, *slash = strrchr(where, '/');
             kstring_t k = KS_INITIALIZE;
-            if (val[0] != '/' && slash) kputsn(path, slash - path + 1, &k);
+            if (val[0] != '/' && slash) kputsn(where, slash - where + 1, &k);
             kputs(val, &k);
+            free(real);
             p->ledger = k.s;
             continue;
         }
@@ -172,8 +176,11 @@ int g5_ledger_read(const g5_policy_t *p, g5_ledger_t *l, char *why, size_t nwhy)
     memset(l, 0, sizeof *l);
     if (!p->ledger) return 0;
     FILE *fp = fopen(p->ledger, "r");
-    if (!fp) return errno == ENOENT ? 0 : g5_why(why, nwhy, "cannot read the ledger \"%s\": %s", p->ledger,
-                                                  strerror(errno));
+    if (!fp && errno == ENOENT)
+        return g5_why(why, nwhy, "the ledger \"%s\" (policy \"%s\") does not exist: a ledger that went missing "
+                      "would let released sets be released again nested; for a first release create it empty "
+                      "(touch it)", p->ledger, p->path);
+    if (!fp) return g5_why(why, nwhy, "cannot read the ledger \"%s\": %s", p->ledger, strerror(errno));
     char *buf = NULL;
     size_t cap = 0;
     ssize_t len;

@@ -38,7 +38,11 @@
  * sets of one run are compared with each other.
  *
  * Ledger: a TSV, "#" header, one set per line: digest, size, the released
- * file's name, the IDs joined by commas.  It is rewritten atomically.
+ * file's name, the IDs joined by commas.  It is rewritten atomically.  Its
+ * path is taken relative to the policy file's real folder (symbolic links
+ * resolved: a workflow stages inputs as links), and it must exist -- empty
+ * for a first release: a ledger silently started afresh would forget what
+ * was released.
  */
 #ifndef G5_DISCLOSE_H
 #define G5_DISCLOSE_H
@@ -108,9 +112,9 @@ typedef struct g5_ledger {
 } g5_ledger_t;
 
 /**
- * Read the policy's ledger (an empty ledger when the policy has none or
- * its file does not exist yet).
- * @return 0; -1 with @p why set
+ * Read the policy's ledger (an empty ledger when the policy names none).
+ * @return 0; -1 with @p why set (a ledger named but missing, unreadable or
+ *         damaged)
  */
 int g5_ledger_read(const g5_policy_t *p, g5_ledger_t *l, char *why, size_t nwhy);
 

@@ -46,6 +46,10 @@ EOF
 perl "$T/pheno.pl" 0 <"$T/samples" >"$T/pheno.tsv"
 printf '# the centre'"'"'s rules\nmin_n 50\nmin_mac 5   # minor allele count\nmin_maf 0.01\nmin_cases 30\nmin_controls 30\nmin_set_difference 10\nledger ledger.tsv\n' >"$T/policy.txt"
 
+exits 1 "a policy whose ledger does not exist is an error" \
+    "$G5" assoc --pheno "$T/pheno.tsv" --traits q1 --release-policy "$T/policy.txt" -o "$T/noledger" "$V"
+stderr_has "ledger.tsv\" (policy \"$T/policy.txt\") does not exist" "naming the ledger and the policy"
+: >"$T/ledger.tsv"      # a first release: the ledger exists, empty
 runs "without a policy" "$G5" assoc --pheno "$T/pheno.tsv" --traits q1,b1 -o "$T/open" "$V"
 runs "with the policy" "$G5" assoc --pheno "$T/pheno.tsv" --release-policy "$T/policy.txt" -o "$T/pol" "$V"
 
@@ -120,6 +124,12 @@ stderr_has 'its samples differ from those of "pol.q1.tsv.gz" by 3 (0 added, 3 le
     "refused: its counts minus the released ones would be 3 people's"
 ok $(ls "$T"/nested* 2>/dev/null | grep -q . ; [ $? -ne 0 ]; echo $?) "no output of the refused run"
 same_file "$T/ledger.tsv" "$T/ledger.before" "the ledger is unchanged"
+# a workflow stages the policy as a symbolic link in a task folder: the ledger is still the real one
+mkdir -p "$T/task" && ln -s "$T/policy.txt" "$T/task/policy.txt"
+"$G5" assoc --pheno "$T/pheno3.tsv" --traits q1 --release-policy "$T/task/policy.txt" -o "$T/task/nested" "$V" 2>"$T/stderr"
+is $? 1 "through a symbolic link to the policy, the same refusal"
+stderr_has 'differ from those of "pol.q1.tsv.gz" by 3' "against the same ledger"
+ok $([ ! -e "$T/task/ledger.tsv" ]; echo $?) "and no ledger started beside the link"
 exits 1 "--strict: the refusal is an error" \
     "$G5" assoc --pheno "$T/pheno3.tsv" --traits q1,b1 --strict --release-policy "$T/policy.txt" -o "$T/strict" "$V"
 stderr_has 'trait "q1": release policy: its samples differ' "naming the trait"

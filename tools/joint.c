@@ -61,6 +61,7 @@ static void usage(FILE *fp)
         "never 0/0.  Writes the variant sites with GT, GQ, DP, AD, PL and AC, AN, AF.\n"
         "\n"
         "Inputs:\n"
+        "  -f, --reference FASTA   the reference the gVCFs were called on (required)\n"
         "  -l, --list FILE         the gVCFs, one file name per line\n"
         "      --rename-duplicates a sample name met again is renamed N:NAME (N: the\n"
         "                          input's number) instead of an error\n"

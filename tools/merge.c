@@ -233,6 +233,8 @@ static int parse_args(args_t *a, int argc, char *argv[])
     if (optind == argc && a->nlists == 0) return g5_usage_error(TOOL, "no input files");
     if (a->o.write_index && strcmp(a->o.out, "-") == 0)
         return g5_usage_error(TOOL, "--write-index needs an output file: give it with -o");
+    if (a->o.write_index && (a->by_name || a->tag))
+        return g5_usage_error(TOOL, "--write-index needs coordinate order; it cannot go with -n or -t");
     if (a->o.region && (a->by_name || a->tag))
         return g5_usage_error(TOOL, "-r needs coordinate-sorted inputs; it cannot go with -n or -t");
     if (a->o.out_fmt) {

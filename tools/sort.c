@@ -144,6 +144,9 @@ static int parse_args(args_t *a, int argc, char *argv[])
         return g5_usage_error(TOOL, "-M, --remove and --tag-duplicates need --markdup");
     if (a->markdup && (a->spec.order != G5_ORDER_COORD || a->spec.tag[0]))
         return g5_usage_error(TOOL, "--markdup writes coordinate order: it does not go with -n or -t");
+    // an index of a name- or tag-sorted file answers nothing (samtools refuses it)
+    if (a->o.write_index && (a->spec.order != G5_ORDER_COORD || a->spec.tag[0]))
+        return g5_usage_error(TOOL, "--write-index needs coordinate order; it cannot go with -n or -t");
     return G5_EXIT_OK;
 }
 

@@ -164,7 +164,7 @@ int main_verify(int argc, char *argv[])
             goto done;
         }
         have_policy = 1;
-        if (g5_ledger_read(&policy, &ledger, why, sizeof why) < 0) {
+        if (policy.ledger && access(policy.ledger, F_OK) == 0 && g5_ledger_read(&policy, &ledger, why, sizeof why) < 0) {
             g5_err(TOOL, "%s", why);
             goto done;
         }
@@ -224,7 +224,7 @@ int main_verify(int argc, char *argv[])
         }
     // At the receiving end the policy (its rules) is at hand but its ledger
     // (the centre's sample IDs) is not: rows are checked, sets are not.
-    int have_ledger = have_policy && policy.ledger && access(policy.ledger, R_OK) == 0;
+    int have_ledger = have_policy && policy.ledger && access(policy.ledger, F_OK) == 0;
     if (have_policy && !have_ledger && a.o.verbosity >= 1)
         g5_info(TOOL, "the policy's ledger is not here: sample sets are as the sender checked them");
     if (g5_mfile_tiers(got, ngot, dict, have_policy ? &policy : NULL, have_ledger ? &ledger : NULL, why,
