@@ -57,7 +57,7 @@ static void usage(FILE *fp)
         "      --dict FILE         trait dictionary: TSV trait, type, unit, description,\n"
         "                          access (open|controlled; missing: controlled)\n"
         "      --policy FILE       the disclosure policy GWAS-SSF files of controlled\n"
-        "                          traits were written under (g5 assoc --policy)\n"
+        "                          traits were written under (g5 assoc --release-policy)\n"
         "  -@, --threads INT       extra threads to copy and hash files with [0]\n"
         "      --verbosity INT, -h, --help\n"
         "\n"

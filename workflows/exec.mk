@@ -8,8 +8,10 @@
 # as one SLURM job step through srun, which blocks until the job ends, so
 # make's dependency order, -j and .DELETE_ON_ERROR work unchanged:
 #
-#   srun --ntasks=1 --cpus-per-task=THREADS --mem=MEMORY --job-name=g5-NAME
+#   srun --quiet --quit-on-interrupt --ntasks=1 --cpus-per-task=THREADS --mem=MEMORY --job-name=g5-NAME
 #
+# (--quit-on-interrupt: one Ctrl-C cancels the running jobs at once, where
+# srun would otherwise print a status and let them run on.)
 # SRUN_FLAGS adds options (a partition, an account, a time limit).  COMMAND
 # is passed to bash -o pipefail -c in single quotes: it must not hold one
 # (the workflows quote with double quotes inside), and a pipe fails when
@@ -23,7 +25,7 @@ SRUN_FLAGS ?=
 ifeq ($(EXEC),local)
 run = bash -o pipefail -c '$(4)'
 else ifeq ($(EXEC),slurm)
-run = $(SRUN) --quiet --ntasks=1 --cpus-per-task=$(1) --mem=$(2) --job-name=g5-$(3) $(SRUN_FLAGS) \
+run = $(SRUN) --quiet --quit-on-interrupt --ntasks=1 --cpus-per-task=$(1) --mem=$(2) --job-name=g5-$(3) $(SRUN_FLAGS) \
       bash -o pipefail -c '$(4)'
 else
 $(error EXEC is local or slurm, not "$(EXEC)")
