@@ -149,8 +149,10 @@ static const char **sorted(const char *const *iid, int n)
 {
     const char **s = malloc((n ? n : 1) * sizeof *s);
     if (!s) return NULL;
-    memcpy(s, iid, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_str);
+    if (n) {        // an empty set may come as NULL
+        memcpy(s, iid, n * sizeof *s);
+        qsort(s, n, sizeof *s, cmp_str);
+    }
     return s;
 }
 
