@@ -16,11 +16,11 @@
 set -euo pipefail
 export LC_ALL=C
 
-g5=$1 work=$2 kills=${3:-40}
+g5=$1 kills=${3:-40}
+mkdir -p "$2" && work=$(cd "$2" && pwd)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 run=$work/resume
 sheet=$work/resume-sheet.tsv
-mkdir -p "$work"
 printf 'sample\tread_group\tlibrary\tfastq1\tfastq2\n' >"$sheet"
 for s in S1 S2; do
     printf '%s\trg-%s\tlib-%s\t%s\t%s\n' $s $s $s "$top/refdata/reads_1.fq.gz" "$top/refdata/reads_2.fq.gz" >>"$sheet"
@@ -34,10 +34,12 @@ fingerprint() { (cd "$run/out" && sha256sum $(outputs)); }
 
 fresh
 start=$(date +%s.%N)
-pipeline >/dev/null 2>&1
+pipeline >"$work/resume.log" 2>&1 || { echo "resume: the uninterrupted run failed:" >&2; tail "$work/resume.log" >&2; exit 1; }
 duration=$(echo "$(date +%s.%N) - $start" | bc)
 fingerprint >"$work/resume.expected"
 total=$(wc -l <"$work/resume.expected")
+# two samples' BAM, index, metrics, stats, coverage files and gVCF
+[ "$total" -ge 20 ] || { echo "resume: the uninterrupted run wrote $total outputs, not the 26 expected" >&2; exit 1; }
 echo "resume: uninterrupted run ${duration}s, $total outputs; $kills kills spread over it"
 
 matched=0
