@@ -135,7 +135,7 @@ asan:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory -j2 -f workflows/demo.mk G5=$(CURDIR)/$(BIN) OUT=demo
+	@$(MAKE) -s --no-print-directory -j2 -f workflows/demo.mk G5=$(CURDIR)/$(BIN) OUT=demo
 
 bench: deps
 	@$(MAKE) --no-print-directory all
