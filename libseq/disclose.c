@@ -5,10 +5,12 @@
 #include "disclose.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include <openssl/evp.h>
 
@@ -172,6 +174,19 @@ int g5_sampleset_digest(const char *const *iid, int n, char hex[65])
 }
 
 /* --- the ledger ----------------------------------------------------------- */
+
+int g5_ledger_lock(const g5_policy_t *p, char *why, size_t nwhy)
+{
+    if (!p->ledger) return 0;
+    kstring_t lock = KS_INITIALIZE;
+    ksprintf(&lock, "%s.lock", p->ledger);
+    // kept open (and so locked) until the process ends
+    int fd = open(lock.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int r = fd < 0 ? -1 : flock(fd, LOCK_EX);
+    if (r < 0) g5_why(why, nwhy, "cannot lock the ledger (\"%s\"): %s", lock.s, strerror(errno));
+    free(lock.s);
+    return r;
+}
 
 int g5_ledger_read(const g5_policy_t *p, g5_ledger_t *l, char *why, size_t nwhy)
 {

@@ -42,7 +42,8 @@
  * path is taken relative to the policy file's real folder (symbolic links
  * resolved: a workflow stages inputs as links), and it must exist -- empty
  * for a first release: a ledger silently started afresh would forget what
- * was released.
+ * was released.  A run that will add to it takes it first
+ * (g5_ledger_lock): runs under one policy then take their turns.
  */
 #ifndef G5_DISCLOSE_H
 #define G5_DISCLOSE_H
@@ -110,6 +111,17 @@ typedef struct g5_ledger {
         char **iid;             /**< sorted */
     } *set;
 } g5_ledger_t;
+
+/**
+ * Take the ledger for this process: an exclusive lock (flock) on
+ * "LEDGER.lock", waiting while another run holds it, so that two runs
+ * under one policy take their turns -- the second reads the sets the
+ * first wrote -- instead of each rewriting a ledger that lacks the other's
+ * sets.  The lock lasts until the process ends; the lock file stays.  A
+ * policy without a ledger takes nothing.
+ * @return 0; -1 with @p why set (the lock file cannot be made or locked)
+ */
+int g5_ledger_lock(const g5_policy_t *p, char *why, size_t nwhy);
 
 /**
  * Read the policy's ledger (an empty ledger when the policy names none).

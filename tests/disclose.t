@@ -18,7 +18,8 @@
 # on 3 samples fewer (another run) or 5 fewer (the same run) is refused; on
 # 40 fewer it is released; a repeat of a released run is allowed and adds
 # nothing to the ledger; under --strict a refusal is an error that leaves no
-# output and the ledger as it was.  Typos in a policy are errors.
+# output and the ledger as it was; two runs at once take their turns on the
+# ledger (one released, the other refused).  Typos in a policy are errors.
 . "$(dirname "$0")/lib.sh"
 
 REFVCF=/usr/share/doc/shapeit4/examples/test/reference.vcf.gz
@@ -151,6 +152,18 @@ sed '2s/HG00096,//' "$T/ledger.tsv" >"$T/ledger.bad" && cp "$T/ledger.bad" "$T/l
 exits 1 "a ledger whose IDs do not match their digest is an error" \
     "$G5" assoc --pheno "$T/pheno.tsv" --traits q1 --release-policy "$T/policy.txt" -o "$T/tamper" "$V"
 stderr_has 'ledger.tsv" line 2' "naming its line"
+
+# two runs at once under one policy take their turns: the second sees the first's set
+mkdir -p "$T/race" && cp "$T/policy.txt" "$T/race/policy.txt" && : >"$T/race/ledger.tsv"
+"$G5" assoc --pheno "$T/pheno.tsv" --traits q1 --release-policy "$T/race/policy.txt" -o "$T/race/a" "$V" 2>"$T/race/a.err" &
+pa=$!
+"$G5" assoc --pheno "$T/pheno3.tsv" --traits q1 --release-policy "$T/race/policy.txt" -o "$T/race/b" "$V" 2>"$T/race/b.err" &
+pb=$!
+wait $pa; sa=$?
+wait $pb; sb=$?
+is "$(echo $sa $sb | tr ' ' '\n' | sort | tr '\n' ' ')" "0 1 " "two runs at once with nested sets: one is released, the other refused"
+is "$(sed 1d "$T/race/ledger.tsv" | wc -l)" 1 "and the ledger records the one released"
+grep -q 'release policy: its samples differ' "$T/race/a.err" "$T/race/b.err"; ok $? "the refused one says why"
 
 # --- policy typos never turn a rule off --------------------------------------------------
 

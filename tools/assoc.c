@@ -1380,6 +1380,7 @@ int main_assoc(int argc, char *argv[])
     if (check_covariates(&R, C) < 0 || pick_traits(&R, ph, prow) < 0 || make_groups(&R, ph, prow, C) < 0) goto done;
     if (a.policy) {
         if (g5_policy_read(a.policy, &R.policy, why, sizeof why) < 0
+            || g5_ledger_lock(&R.policy, why, sizeof why) < 0
             || g5_ledger_read(&R.policy, &R.ledger, why, sizeof why) < 0) {
             g5_err(TOOL, "%s", why);
             goto done;

@@ -25,8 +25,8 @@ process G5_RELEASE {
     script:
     def args   = task.ext.args ?: ''
     def prefix = task.ext.prefix ?: "${meta.id}"
-    // The policy's ledger is found beside the policy's real file (g5 follows
-    // the staged link), so releases under one policy run one at a time.
+    // The policy's ledger is read beside the policy's real file (g5 follows
+    // the staged link).
     """
     g5 release \\
         $args \\
