@@ -558,6 +558,12 @@ mkdir -p "$T/tr"
 runs "no --trait: the first input's sidecar names it" "$G5" meta -o "$T/tr/m" "$A1" "$A2" "$A3"
 is "$(sed -n '/^trait_description:/{n;p}' "$T/tr/m.tsv.gz-meta.yaml" 2>/dev/null)" '  - "q"' \
    "no --trait: trait_description is the sidecar's (g5 assoc writes it as a list)"
+is "$(grep -c 'are they the same trait' "$T/stderr" 2>/dev/null)" 0 "studies of one trait: no warning"
+# a study of another trait (its sidecar's g5_trait changed) is warned about, not refused
+cp "$A2" "$T/tr/other.tsv.gz" && sed 's/^g5_trait: .*/g5_trait: "ldl"/' "$A2-meta.yaml" >"$T/tr/other.tsv.gz-meta.yaml"
+runs "a study of another trait is combined" "$G5" meta -o "$T/tr/o" "$A1" "$T/tr/other.tsv.gz"
+grep -q "\"$T/tr/other.tsv.gz\" is of trait \"ldl\" but \"$A1\" of \"q\": are they the same trait?" "$T/stderr"
+ok $? "with a warning naming both files and traits"
 
 # --- hand-made: alignment -----------------------------------------------------
 

@@ -530,6 +530,14 @@ int main_meta(int argc, char *argv[])
         goto done;
     }
     const g5_ss_meta_t *m0 = g5_sumstats_meta(in[0].ss);
+    // studies of different traits combine to nonsense: say so (a centre may
+    // name its column differently, so it is not an error)
+    for (int i = 1; i < a.nin; i++) {
+        const char *t0 = g5_ss_meta_value(m0, "g5_trait"), *ti = g5_ss_meta_value(g5_sumstats_meta(in[i].ss), "g5_trait");
+        if (t0 && ti && strcmp(t0, ti))
+            g5_warn(TOOL, "\"%s\" is of trait \"%s\" but \"%s\" of \"%s\": are they the same trait?", in[i].path, ti,
+                    in[0].path, t0);
+    }
     const char *trait = a.trait ? a.trait : m0->trait_description;
     if (!trait) {
         g5_err(TOOL, "no trait description: \"%s\" has no metadata naming one; give --trait", in[0].path);
