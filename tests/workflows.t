@@ -1,8 +1,8 @@
 #!/bin/bash
 # workflows.t -- centre.mk and cohort.mk as a centre runs them: the numbers
 # of refdata's known duplicates, kill -9 at any moment and a rerun giving the
-# same bytes as an uninterrupted run, and sample sheets or names that could
-# reach a shell refused before anything runs.
+# same bytes as an uninterrupted run, and sample sheets, names or paths that
+# could reach a shell refused before anything runs.
 #
 # refdata's reads carry 189 copies of pairs, 35 of them optical (listed in
 # refdata/duplicates.tsv); the pipeline must flag the pairs that map (186)
@@ -125,5 +125,11 @@ exits 2 "cohort.mk refuses a trait set name a shell would read" \
     TRAIT_SETS='a=x;touch$IFS$9PWNED' G5="$G5"
 stderr_has 'names may hold only letters, digits' "with a clear message"
 [ ! -e "$T/cohort" ] && [ ! -e PWNED ]; ok $? "and nothing made or run"
+
+printf '%s\n' "$T/a.g.vcf.gz" "$T/b;touch PWNED.g.vcf.gz" >"$T/gvcfs.txt"
+exits 2 "cohort.mk refuses a gVCF path a shell would read" \
+    make -s -f "$TOP/workflows/cohort.mk" GVCFS="$T/gvcfs.txt" PHENO=/dev/null REF=/dev/null OUT="$T/cohort" G5="$G5"
+stderr_has "$T/gvcfs.txt line 2: \"$T/b;touch PWNED.g.vcf.gz\": a gVCF path may hold only" "naming the list, its line and the path"
+[ ! -e "$T/cohort" ] && [ ! -e "$T/b" ]; ok $? "and nothing made or run"
 
 done_testing

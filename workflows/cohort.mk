@@ -57,11 +57,14 @@ SHELL       := /bin/bash
 
 # Names go into file names and commands: refuse anything a shell would read.
 SAFE := ^[A-Za-z0-9_./][A-Za-z0-9._,=/+-]*$$
-$(foreach w,$(TRAIT_SETS) $(QC) $(OUT),$(if $(shell [[ '$(subst ','',$(w))' =~ $(SAFE) ]] || echo bad),\
+$(foreach w,$(TRAIT_SETS) $(QC) $(OUT) $(REF) $(PHENO) $(COVAR) $(DICT) $(POLICY),$(if $(shell [[ '$(subst ','',$(w))' =~ $(SAFE) ]] || echo bad),\
     $(error "$(w)": names may hold only letters, digits and . _ , = / + -)))
 
 G5_THREADS := $(call extra_threads,$(THREADS))
 G5_DEP     := $(wildcard $(G5))
+# the list's paths go into a command too: the first unsafe line, if any
+BAD_GVCF   := $(shell awk '!/^[A-Za-z0-9_.\/+-]+$$/ && NF { print FILENAME " line " NR ": \"" $$0 "\""; exit }' $(GVCFS))
+$(if $(BAD_GVCF),$(error $(BAD_GVCF): a gVCF path may hold only letters, digits and . _ / + -))
 GVCF_LIST  := $(shell cat $(GVCFS))
 SET_NAMES  := $(foreach s,$(TRAIT_SETS),$(firstword $(subst =, ,$(s))))
 set_traits = $(word 2,$(subst =, ,$(filter $(1)=%,$(TRAIT_SETS))))
