@@ -20,9 +20,9 @@
 #include <htslib/hts.h>
 #include <htslib/sam.h>
 #include <htslib/vcf.h>
-#include <openssl/evp.h>
 
 #include "cli.h"
+#include "digest.h"
 #include "fmt.h"
 #include "out.h"
 #include "sumstats.h"
@@ -81,76 +81,12 @@ int g5_mfile_name_ok(const char *name)
 
 int g5_sha256_buf(const void *buf, size_t n, char hex[65])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (!EVP_Digest(buf, n, md, &len, EVP_sha256(), NULL) || len != 32) return -1;
-    g5_fmt_hex(md, len, hex);
-    return 0;
-}
-
-/* Hash what can be read from @p in, writing it to @p out as well when
- * out >= 0.  @return 0, or -1 with @p why set */
-static int hash_fd(int in, const char *src, int out, const char *dst, char hex[65], long long *size, char *why,
-                   size_t nwhy)
-{
-    static const size_t chunk = 1 << 20;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned char *block = malloc(chunk);
-    long long total = 0;
-    int r = -1;
-    if (!ctx || !block) {
-        g5_why(why, nwhy, "out of memory");
-        goto end;
-    }
-    if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
-        g5_why(why, nwhy, "SHA-256 is not available from libcrypto");
-        goto end;
-    }
-    for (;;) {
-        ssize_t got = read(in, block, chunk);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            g5_why(why, nwhy, "cannot read \"%s\": %s", src, strerror(errno));
-            goto end;
-        }
-        if (got == 0) break;
-        if (!EVP_DigestUpdate(ctx, block, got)) {
-            g5_why(why, nwhy, "SHA-256 of \"%s\" failed in libcrypto", src);
-            goto end;
-        }
-        for (ssize_t done = 0; out >= 0 && done < got;) {
-            ssize_t w = write(out, block + done, got - done);
-            if (w < 0 && errno == EINTR) continue;
-            if (w < 0) {
-                g5_why(why, nwhy, "cannot write \"%s\": %s", dst, strerror(errno));
-                goto end;
-            }
-            done += w;
-        }
-        total += got;
-    }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (!EVP_DigestFinal_ex(ctx, md, &len) || len != 32) {
-        g5_why(why, nwhy, "SHA-256 of \"%s\" failed in libcrypto", src);
-        goto end;
-    }
-    g5_fmt_hex(md, len, hex);
-    if (size) *size = total;
-    r = 0;
-end:
-    EVP_MD_CTX_free(ctx);
-    free(block);
-    return r;
+    return g5_digest_buf(G5_SHA256, buf, n, hex);
 }
 
 int g5_sha256_file(const char *path, char hex[65], long long *size, char *why, size_t nwhy)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return g5_why(why, nwhy, "cannot read \"%s\": %s", path, strerror(errno));
-    int r = hash_fd(fd, path, -1, NULL, hex, size, why, nwhy);
-    close(fd);
-    return r;
+    return g5_digest_file(G5_SHA256, path, hex, size, why, nwhy);
 }
 
 int g5_sha256_copy(const char *src, const char *dst, char hex[65], long long *size, char *why, size_t nwhy)
@@ -163,7 +99,7 @@ int g5_sha256_copy(const char *src, const char *dst, char hex[65], long long *si
         close(in);
         return -1;
     }
-    int r = hash_fd(in, src, out, dst, hex, size, why, nwhy);
+    int r = g5_digest_fd(G5_SHA256, in, src, out, dst, hex, size, why, nwhy);
     // the copy is on disk before the folder is renamed into place
     if (r == 0 && fsync(out) < 0) r = g5_why(why, nwhy, "cannot write \"%s\": %s", dst, strerror(errno));
     if (close(out) < 0 && r == 0) r = g5_why(why, nwhy, "cannot write \"%s\": %s", dst, strerror(errno));

@@ -10,7 +10,7 @@
  * travels out of band.
  *
  * Checksums.  SHA-256 through OpenSSL's EVP interface (libcrypto), as
- * libseq/ssf does MD5: a maintained implementation, tested against the
+ * libseq/ssf does MD5 (both in libseq/digest): a maintained implementation, tested against the
  * FIPS 180-2 vectors in t_manifest.c.  A file is hashed as it is copied
  * into the release, so the digest is of the bytes the release holds.
  *

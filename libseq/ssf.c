@@ -13,9 +13,9 @@
 #include <htslib/bgzf.h>
 #include <htslib/kstring.h>
 #include <htslib/tbx.h>
-#include <openssl/evp.h>
 
 #include "cli.h"
+#include "digest.h"
 #include "fmt.h"
 #include "out.h"
 #include "ssf.h"
@@ -77,46 +77,12 @@ long long g5_ssf_nrows(const g5_ssf_t *s)
 
 int g5_ssf_md5_buf(const void *buf, size_t n, char hex[33])
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (!EVP_Digest(buf, n, md, &len, EVP_md5(), NULL) || len != 16) return -1;
-    g5_fmt_hex(md, len, hex);
-    return 0;
+    return g5_digest_buf(G5_MD5, buf, n, hex);
 }
 
 int g5_ssf_md5_file(const char *path, char hex[33], char *why, size_t nwhy)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return g5_why(why, nwhy, "cannot read \"%s\": %s", path, strerror(errno));
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int r = -1;
-    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_md5(), NULL)) {
-        g5_why(why, nwhy, "MD5 is not available from libcrypto");
-        goto end;
-    }
-    static const size_t chunk = 64 * 1024;
-    unsigned char *block = malloc(chunk);
-    if (!block) {
-        g5_why(why, nwhy, "out of memory");
-        goto end;
-    }
-    size_t got;
-    while ((got = fread(block, 1, chunk, fp)) > 0)
-        if (!EVP_DigestUpdate(ctx, block, got)) break;
-    free(block);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned len = 0;
-    if (ferror(fp)) g5_why(why, nwhy, "cannot read \"%s\": %s", path, strerror(errno));
-    else if (got > 0 || !EVP_DigestFinal_ex(ctx, md, &len) || len != 16)
-        g5_why(why, nwhy, "MD5 of \"%s\" failed in libcrypto", path);
-    else {
-        g5_fmt_hex(md, len, hex);
-        r = 0;
-    }
-end:
-    EVP_MD_CTX_free(ctx);
-    fclose(fp);
-    return r;
+    return g5_digest_file(G5_MD5, path, hex, NULL, why, nwhy);
 }
 
 /* --- writing ---------------------------------------------------------- */

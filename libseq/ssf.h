@@ -88,7 +88,7 @@
  * metadata in that order, so a metadata file never names data that is not
  * there, and removes what it renamed if a later rename fails.
  *
- * Checksums: g5_ssf_md5_file() and g5_ssf_md5_buf() use OpenSSL's EVP
+ * Checksums: g5_ssf_md5_file() and g5_ssf_md5_buf() (libseq/digest) use OpenSSL's EVP
  * interface (libcrypto), not a home-made MD5.
  */
 #ifndef G5_SSF_H

@@ -420,14 +420,9 @@ static int alleles(g5_sumstats_t *s, g5_ss_row_t *r, char *why, size_t nwhy)
             return g5_why(why, nwhy, "\"%s\" line %lld: a multiallelic row with no OMITTED column: rerun "
                           "plink2 --glm with cols=+omitted or split the site", s->path, s->lineno);
         int provisional = s->col[K_PROVREF] >= 0 && !strcmp(f[s->col[K_PROVREF]], "Y");
-        if (ref && !provisional) {
-            kstring_t R = KS_INITIALIZE;
-            kputs(ref, &R);
-            upper(R.s);
-            r->ref = !strcmp(R.s, s->ea.s) ? G5_SSF_REF_EA : !strcmp(R.s, s->oa.s) ? G5_SSF_REF_OA
-                                                                                     : G5_SSF_REF_UNKNOWN;
-            free(R.s);
-        }
+        if (ref && !provisional)    // EA and OA are upper case already
+            r->ref = !strcasecmp(ref, s->ea.s) ? G5_SSF_REF_EA : !strcasecmp(ref, s->oa.s) ? G5_SSF_REF_OA
+                                                                                           : G5_SSF_REF_UNKNOWN;
     } else {
         kputs(f[s->col[K_EA]], &s->ea);
         kputs(f[s->col[K_OA]], &s->oa);

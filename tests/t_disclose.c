@@ -20,47 +20,8 @@
 #include <htslib/kstring.h>
 
 #include "tap.h"
+#include "scratch.h"
 #include "disclose.h"
-
-static char dir[] = "/tmp/t_disclose.XXXXXX";
-
-static char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-    return buf[i];
-}
-
-static void remove_all(void)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(in_dir(e->d_name));
-    if (d) closedir(d);
-}
-
-static int count_files(void)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-    if (d) closedir(d);
-    return n;
-}
-
-static void put(const char *name, const char *text)
-{
-    FILE *fp = fopen(in_dir(name), "w");
-    if (!fp || fputs(text, fp) == EOF || fclose(fp) != 0) {
-        perror(name);
-        exit(1);
-    }
-}
 
 /* The whole of a file (malloc'ed), or NULL. */
 static char *slurp(const char *path)
@@ -391,10 +352,7 @@ static void test_ledger(void)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    if (scratch_init("t_disclose") < 0) return 1;
     test_policy();
     test_rows();
     test_digest();

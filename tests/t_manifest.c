@@ -20,25 +20,8 @@
 #include <zlib.h>
 
 #include "tap.h"
+#include "scratch.h"
 #include "manifest.h"
-
-static char dir[] = "/tmp/t_manifest.XXXXXX";
-
-static char *in_dir(const char *name)
-{
-    static char buf[8][512];
-    static int i;
-    i = (i + 1) % 8;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-    return buf[i];
-}
-
-static void put(const char *name, const char *text)
-{
-    FILE *fp = fopen(in_dir(name), "w");
-    fputs(text, fp);
-    fclose(fp);
-}
 
 static void put_bgzf(const char *name, const char *text)
 {
@@ -52,15 +35,6 @@ static void put_gzip(const char *name, const char *text)
     gzFile fp = gzopen(in_dir(name), "wb");
     gzputs(fp, text);
     gzclose(fp);
-}
-
-static void remove_all(void)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(in_dir(e->d_name));
-    if (d) closedir(d);
 }
 
 /* A detected file (its description kept in @p f, freed by the caller). */
@@ -436,10 +410,7 @@ static void test_manifest(void)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    if (scratch_init("t_manifest") < 0) return 1;
     hts_set_log_level(HTS_LOG_OFF);
     test_sha256();
     test_alignments();

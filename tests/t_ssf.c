@@ -16,18 +16,8 @@
 #include <htslib/tbx.h>
 
 #include "tap.h"
+#include "scratch.h"
 #include "ssf.h"
-
-static char dir[] = "/tmp/t_ssf.XXXXXX";
-
-static char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-    return buf[i];
-}
 
 /* The whole of a file, decompressed if bgzipped (malloc'ed; NULL if unreadable). */
 static char *slurp(const char *path)
@@ -66,26 +56,6 @@ static char *query(const char *path, const char *region)
     if (fp) hts_close(fp);
     free(line.s);
     return got.s;
-}
-
-static int count_files(void)
-{
-    DIR *d = opendir(dir);
-    int n = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) n++;
-    if (d) closedir(d);
-    return n;
-}
-
-static void remove_all(void)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(in_dir(e->d_name));
-    if (d) closedir(d);
 }
 
 /* The value of a top-level "key: value" line of the YAML, or NULL. */
@@ -311,10 +281,7 @@ static void test_nothing_left(void)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    if (scratch_init("t_ssf") < 0) return 1;
     test_md5_vectors();
     test_chrom_codes();
     test_beta_file();

@@ -22,38 +22,9 @@
 #include <htslib/kstring.h>
 
 #include "tap.h"
+#include "scratch.h"
 #include "ssf.h"
 #include "sumstats.h"
-
-static char dir[] = "/tmp/t_sumstats.XXXXXX";
-
-static char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int i;
-    i = (i + 1) % 4;
-    snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-    return buf[i];
-}
-
-static void remove_all(void)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) unlink(in_dir(e->d_name));
-    if (d) closedir(d);
-}
-
-/* Write a plain file as given. */
-static void put(const char *name, const char *text)
-{
-    FILE *fp = fopen(in_dir(name), "w");
-    if (!fp || fputs(text, fp) == EOF || fclose(fp) != 0) {
-        perror(name);
-        exit(1);
-    }
-}
 
 /* Write a plain file, each ' ' of text becoming a tab (fixtures stay readable). */
 static void put_tsv(const char *name, const char *text)
@@ -550,10 +521,7 @@ static void test_truncated(void)
 
 int main(void)
 {
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
+    if (scratch_init("t_sumstats") < 0) return 1;
     test_ssf();
     test_ssf_round_trip();
     test_sidecar();

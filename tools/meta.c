@@ -342,14 +342,11 @@ static int combine(merge_t *M, int k, const int *sign)
 /* Group the position's rows into variants, align, combine, write. */
 static int flush_position(merge_t *M)
 {
-    char key[4096];
     for (int i = 0; i < M->nrows; i++) {
         row_t *w = &M->rows[i];
-        if (w->ea.l + w->oa.l + 2 > sizeof key) return g5_why(M->why, sizeof M->why, "\"%s\" line %lld: alleles "
-                                                              "too long", M->in[w->input].path, w->r.line);
-        g5_allele_key(w->r.ea, w->r.oa, key);
-        w->key.l = 0;
-        kputs(key, &w->key);
+        if (ks_resize(&w->key, w->ea.l + w->oa.l + 2) < 0) return g5_why(M->why, sizeof M->why, "out of memory");
+        g5_allele_key(w->r.ea, w->r.oa, w->key.s);
+        w->key.l = strlen(w->key.s);
     }
     int sign[M->nin > 0 ? M->nin : 1];
     for (;;) {
@@ -414,7 +411,11 @@ static int merge_all(merge_t *M, g5_progress_t *progress)
             while (in->has && in->cur.r.code == code && in->cur.r.pos == pos) {
                 row_t *w = new_row(M);
                 if (!w) return g5_why(M->why, sizeof M->why, "out of memory");
-                row_copy(w, i, &in->cur.r);
+                // the row moves to the position (its strings with it); the
+                // input reads its next row into the buffers the slot had
+                row_t spare = *w;
+                *w = in->cur;
+                in->cur = spare;
                 if (advance(in, i, M->why, sizeof M->why) < 0) return -1;
             }
         }
