@@ -316,9 +316,17 @@ int g5_prov_vcf(bcf_hdr_t *h, const char *tool, const char *cmdline)
     return bcf_hdr_sync(h);
 }
 
+/* One format for the TSV provenance line: g5 release reads it back. */
+#define PROV_TSV "# g5 %s %s: %s\n"
+
 int g5_prov_tsv(FILE *fp, const char *tool, const char *cmdline)
 {
-    return fprintf(fp, "# g5 %s %s: %s\n", tool, g5_version(), cmdline) < 0 ? -1 : 0;
+    return fprintf(fp, PROV_TSV, tool, g5_version(), cmdline) < 0 ? -1 : 0;
+}
+
+int g5_prov_kput(kstring_t *s, const char *tool, const char *cmdline)
+{
+    return ksprintf(s, PROV_TSV, tool, g5_version(), cmdline) < 0 ? -1 : 0;
 }
 
 int g5_outset_add(g5_outset_t *set, const char *path)

@@ -24,6 +24,7 @@
 
 #include <stdio.h>
 
+#include <htslib/kstring.h>
 #include <htslib/sam.h>
 #include <htslib/vcf.h>
 
@@ -130,6 +131,9 @@ int g5_prov_vcf(bcf_hdr_t *h, const char *tool, const char *cmdline);
  * @return 0 on success, -1 on a write error
  */
 int g5_prov_tsv(FILE *fp, const char *tool, const char *cmdline);
+
+/** Append the same comment to a text built in memory (a log).  @return 0, or -1 (out of memory) */
+int g5_prov_kput(kstring_t *s, const char *tool, const char *cmdline);
 
 /*
  * Outputs that stand or fall together (a table, its plots, its log): each

@@ -1350,7 +1350,7 @@ int main_assoc(int argc, char *argv[])
         g5_err(TOOL, "out of memory");
         goto done;
     }
-    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+    g5_prov_kput(&log, TOOL, a.cmdline);
 
     // inputs
     if (!(g = g5_geno_open(a.in, a.dosage, a.o.threads, why, sizeof why))

@@ -334,7 +334,7 @@ int main_kin(int argc, char *argv[])
     for (int i = 0; i < n; i++)
         if (drop[i]) fprintf(fp, "%s\n", g5_geno_sample(g, i));
 
-    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+    g5_prov_kput(&log, TOOL, a.cmdline);
     ksprintf(&log, "samples: %d in \"%s\"", n, a.in);
     if (group) ksprintf(&log, ", %d in groups of \"%s\"", ngrouped, a.within);
     ksprintf(&log, "\nvariants: %lld read, %llu counted; left out: %lld not on autosomes 1-22, %lld multiallelic, "

@@ -629,7 +629,7 @@ int main_meta(int argc, char *argv[])
         ksprintf(&path, "%s%s", a.o.out, plots[i]);
         g5_outset_add(&done_files, path.s);
     }
-    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+    g5_prov_kput(&log, TOOL, a.cmdline);
     log_inputs(&log, &a, in, a.nin);
     ksprintf(&log, "\nvariants written: %lld; lambda of the combined p: ", M.written);
     if (isnan(lambda)) kputs("NA", &log);

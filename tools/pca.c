@@ -701,7 +701,7 @@ int main_pca(int argc, char *argv[])
         g5_err(TOOL, "out of memory");
         goto done;
     }
-    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+    g5_prov_kput(&log, TOOL, a.cmdline);
     if ((a.project ? project(&a, &log) : compute(&a, &log)) < 0) goto done;
     ksprintf(&path, "%s.log", a.o.out);
     if (g5_out_string(path.s, log.s, log.l) < 0) {

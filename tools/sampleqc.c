@@ -363,7 +363,7 @@ int main_sampleqc(int argc, char *argv[])
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }
-    ksprintf(&log, "# g5 %s %s: %s\n", TOOL, g5_version(), a.cmdline);
+    g5_prov_kput(&log, TOOL, a.cmdline);
     ksprintf(&log, "samples: %d in \"%s\"%s\n", n, a.in, a.sex ? ", sexes declared in --sex" : "");
     ksprintf(&log, "records: %lld (%lld multiallelic: in the call rate only)\n", records, multi);
     ksprintf(&log, "F: mean %.4f, sd %.4f over %d samples; %d beyond %g sd\n", mean, sd, nf, noutliers, a.het_sd);
