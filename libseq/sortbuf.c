@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <htslib/bgzf.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -25,9 +26,9 @@
 /* Arena blocks: large, but a small budget gets smaller ones. */
 #define BLOCK_SIZE_MAX (8u << 20)
 
-/* Held back from the arena for what the merge and htslib need: readers'
- * blocks (compressed + uncompressed, plus read-ahead through the pool) for
- * every open run, the output's buffers, and allocator slack. */
+/* Held back from the arena for what the merge and htslib need: a read
+ * buffer for every open run (RUN_IO_BUF, more for a longer record), the
+ * output's buffers, and allocator slack. */
 #define RESERVE_FIXED_MAX (12u << 20)
 #define RESERVE_PER_RUN (512u << 10)
 
@@ -44,10 +45,19 @@ typedef struct block {
 
 typedef struct run {
     g5_out_t *file;         // registered temporary: removed unless merged away
-    BGZF *fp;               // open while merging
-    bam1_t *b;              // its current record
+    int fd;                 // open while merging, else -1
+    char *buf;              // read buffer: bytes [pos, end) not yet used
+    size_t cap, pos, end;
+    bam1_t *b;              // its current record, its data in buf
     uint64_t key;
 } run_t;
+
+typedef struct run_writer {
+    g5_out_t *file;
+    int fd;
+    char *buf;
+    size_t len;             // bytes waiting in buf
+} runw_t;
 
 struct g5_sortbuf {
     g5_sortspec_t spec;
@@ -57,7 +67,6 @@ struct g5_sortbuf {
     const size_t *other;    // bytes another consumer holds of the same budget
     int fan;                // the most runs open at once
     char *tmp;              // run file prefix
-    htsThreadPool *pool;
 
     block_t *blocks;        // in allocation order; kept across runs
     block_t *cur;           // the block being filled (NULL before the first)
@@ -80,7 +89,7 @@ struct g5_sortbuf {
 #define fail(sb, ...) g5_why((sb)->why, sizeof (sb)->why, __VA_ARGS__)
 
 g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
-                              const char *tmp, htsThreadPool *pool)
+                              const char *tmp)
 {
     if (fan == 0) fan = G5_SORTBUF_FAN;
     size_t fixed = budget / 8 < RESERVE_FIXED_MAX ? budget / 8 : RESERVE_FIXED_MAX;
@@ -101,7 +110,6 @@ g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
     sb->arena_budget = budget - reserve;
     sb->block_size = block;
     sb->fan = fan;
-    sb->pool = pool && pool->pool ? pool : NULL;
     sb->last = -1;
     return sb;
 }
@@ -221,69 +229,144 @@ static int run_add(g5_sortbuf_t *sb, g5_out_t *file)
         sb->mruns = m;
     }
     memset(&sb->runs[sb->nruns], 0, sizeof *sb->runs);
+    sb->runs[sb->nruns].fd = -1;
     sb->runs[sb->nruns++].file = file;
     return 0;
 }
 
+/*
+ * A run file holds records in their memory layout, uncompressed and
+ * unframed: per record a fixed header (core, id, data length), then the
+ * data padded to 8 bytes, so data read back in place stays aligned.  This
+ * process writes a run and reads it back once, soon; compressing it (as
+ * samtools sort does, at level 1) cost a quarter of the whole sort's CPU
+ * time to save disk space that is handed back minutes later.  The price:
+ * the runs take the records' full size on disk, about 2.5 times their size
+ * in a BAM file.
+ */
+typedef struct run_head {
+    bam1_core_t core;
+    uint64_t id;
+    uint64_t l_data;
+} run_head_t;
+
+#define RUN_IO_BUF (256u << 10)
+
+static size_t padded(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (w == 0) errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int runw_flush(runw_t *w)
+{
+    if (write_all(w->fd, w->buf, w->len) < 0) return -1;
+    w->len = 0;
+    return 0;
+}
+
+/* Give up a run being written: close and remove it. */
+static void run_discard(runw_t *w)
+{
+    if (w->fd >= 0) close(w->fd);
+    free(w->buf);
+    g5_out_abort(w->file);
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
+}
+
 /* Open a new run file for writing. */
-static BGZF *run_create(g5_sortbuf_t *sb, g5_out_t **file)
+static int run_create(g5_sortbuf_t *sb, runw_t *w)
 {
     char name[4096];
     snprintf(name, sizeof name, "%s.run%04d", sb->tmp, ++sb->run_serial);
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
     errno = 0;
-    if (!(*file = g5_out_open(name))) {
-        fail(sb, "cannot create a run file \"%s\": %s", name, strerror(errno));
-        return NULL;
+    if (!(w->file = g5_out_open(name)))
+        return fail(sb, "cannot create a run file \"%s\": %s", name, strerror(errno));
+    if ((w->fd = open(g5_out_path(w->file), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
+        !(w->buf = malloc(RUN_IO_BUF))) {
+        fail(sb, "cannot create a run file \"%s\": %s", g5_out_path(w->file), strerror(errno));
+        run_discard(w);
+        return -1;
     }
-    // Level 1: runs are read once, soon; speed matters more than size.
-    BGZF *fp = bgzf_open(g5_out_path(*file), "w1");
-    if (!fp) {
-        fail(sb, "cannot create a run file \"%s\": %s", g5_out_path(*file), strerror(errno));
-        g5_out_abort(*file);
-        return NULL;
-    }
-    if (sb->pool) bgzf_thread_pool(fp, sb->pool->pool, sb->pool->qsize);
-    return fp;
+    return 0;
 }
 
-static int run_close(g5_sortbuf_t *sb, BGZF *fp, g5_out_t *file)
+/* One record of a run, with its id (which BAM does not store, and callers
+ * such as g5 sort --markdup need back). */
+static int run_write(g5_sortbuf_t *sb, runw_t *w, const bam1_t *b)
+{
+    run_head_t h = { .core = b->core, .id = b->id, .l_data = (uint64_t)b->l_data };
+    size_t data = padded((size_t)b->l_data);
+    if (w->len + sizeof h + data > RUN_IO_BUF && runw_flush(w) < 0) goto failed;
+    if (sizeof h + data > RUN_IO_BUF) {     // a huge record goes out directly
+        static const char zero[8];
+        if (write_all(w->fd, (const char *)&h, sizeof h) < 0 ||
+            write_all(w->fd, (const char *)b->data, (size_t)b->l_data) < 0 ||
+            write_all(w->fd, zero, data - (size_t)b->l_data) < 0) goto failed;
+        return 0;
+    }
+    memcpy(w->buf + w->len, &h, sizeof h);
+    memcpy(w->buf + w->len + sizeof h, b->data, (size_t)b->l_data);
+    memset(w->buf + w->len + sizeof h + b->l_data, 0, data - (size_t)b->l_data);
+    w->len += sizeof h + data;
+    return 0;
+failed:
+    return fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(w->file),
+                errno ? strerror(errno) : "write error");
+}
+
+/* Finish a run being written and add it to the runs (it is discarded on failure). */
+static int run_close(g5_sortbuf_t *sb, runw_t *w)
 {
     errno = 0;
-    if (bgzf_close(fp) < 0) {
-        fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
+    if (runw_flush(w) < 0 || close(w->fd) < 0) {
+        w->fd = -1;
+        fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(w->file),
              errno ? strerror(errno) : "write error");
+        run_discard(w);
+        return -1;
+    }
+    w->fd = -1;
+    free(w->buf);
+    g5_out_t *file = w->file;
+    memset(w, 0, sizeof *w);
+    if (run_add(sb, file) < 0) {
         g5_out_abort(file);
         return -1;
     }
-    return run_add(sb, file);
-}
-
-/* One record of a run: its id (which BAM does not store, and callers such
- * as g5 sort --markdup need back), then the BAM record. */
-static int run_write(BGZF *fp, const bam1_t *b)
-{
-    uint64_t id = b->id;
-    if (bgzf_write(fp, &id, sizeof id) != sizeof id) return -1;
-    return bam_write1(fp, b) < 0 ? -1 : 0;
+    return 0;
 }
 
 /* Sort the arena and write it out as one run. */
 static int spill(g5_sortbuf_t *sb)
 {
     if (sort_memory(sb) < 0) return -1;
-    g5_out_t *file;
-    BGZF *fp = run_create(sb, &file);
-    if (!fp) return -1;
+    runw_t w;
+    if (run_create(sb, &w) < 0) return -1;
     for (size_t i = 0; i < sb->n; i++) {
-        if (run_write(fp, sb->ent[i].b) < 0) {
-            fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
-                 errno ? strerror(errno) : "write error");
-            bgzf_close(fp);
-            g5_out_abort(file);
+        if (run_write(sb, &w, sb->ent[i].b) < 0) {
+            run_discard(&w);
             return -1;
         }
     }
-    if (run_close(sb, fp, file) < 0) return -1;
+    if (run_close(sb, &w) < 0) return -1;
     clear_memory(sb);
     return 0;
 }
@@ -404,19 +487,60 @@ static void sift_down(g5_sortbuf_t *sb, int i)
     }
 }
 
+/* Have at least @p n bytes from the read position in the buffer.
+ * @return 1; 0 at the end of the file with nothing left; -1 on a read
+ * error or a file ending inside a record (errno 0) */
+static int run_fill(run_t *r, size_t n)
+{
+    if (r->end - r->pos >= n) return 1;
+    // pos is a multiple of 8, so records keep their alignment at the front
+    memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+    r->end -= r->pos;
+    r->pos = 0;
+    if (n > r->cap) {       // a record larger than the buffer
+        char *grown = realloc(r->buf, n);
+        if (!grown) return -1;
+        r->buf = grown;
+        r->cap = n;
+    }
+    while (r->end < n) {
+        ssize_t got = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return -1;
+        if (got == 0) {
+            errno = 0;
+            return r->end == 0 ? 0 : -1;
+        }
+        r->end += (size_t)got;
+    }
+    return 1;
+}
+
 /* Advance run @p s to its next record.  @return 1, 0 at its end, -1 on error */
 static int run_advance(g5_sortbuf_t *sb, int s)
 {
     run_t *r = &sb->runs[s];
-    uint64_t id;
-    ssize_t got = bgzf_read(r->fp, &id, sizeof id);
+    run_head_t h;
+    int got = run_fill(r, sizeof h);
     if (got == 0) return 0;
-    if (got == sizeof id && bam_read1(r->fp, r->b) >= 0) {
-        r->b->id = id;
-        r->key = g5_order_coord_key(r->b);
-        return 1;
+    if (got > 0) {
+        memcpy(&h, r->buf + r->pos, sizeof h);
+        size_t data = padded(h.l_data);
+        errno = 0;
+        if (h.l_data <= INT32_MAX && run_fill(r, sizeof h + data) > 0) {
+            bam1_t *b = r->b;
+            b->core = h.core;
+            b->id = h.id;
+            b->data = (uint8_t *)r->buf + r->pos + sizeof h;
+            b->l_data = (int)h.l_data;
+            b->m_data = (uint32_t)h.l_data;
+            r->pos += sizeof h + data;
+            r->key = g5_order_coord_key(b);
+            return 1;
+        }
     }
-    return fail(sb, "cannot read back run file \"%s\": corrupt or truncated", g5_out_path(r->file));
+    return fail(sb, "cannot read back run file \"%s\": %s", g5_out_path(r->file),
+                errno ? strerror(errno) : "corrupt or truncated");
 }
 
 /* Open runs [0, k) for reading and build the heap over them (plus the
@@ -428,10 +552,11 @@ static int merge_start(g5_sortbuf_t *sb, int k, int with_memory)
     sb->nheap = 0;
     for (int s = 0; s < k; s++) {
         run_t *r = &sb->runs[s];
-        if (!(r->fp = bgzf_open(g5_out_path(r->file), "r")))
+        if ((r->fd = open(g5_out_path(r->file), O_RDONLY | O_CLOEXEC)) < 0)
             return fail(sb, "cannot read back run file \"%s\": %s", g5_out_path(r->file), strerror(errno));
-        if (sb->pool) bgzf_thread_pool(r->fp, sb->pool->pool, sb->pool->qsize);
-        if (!(r->b = bam_init1())) return fail(sb, "out of memory");
+        if (!(r->buf = malloc(RUN_IO_BUF)) || !(r->b = bam_init1())) return fail(sb, "out of memory");
+        r->cap = RUN_IO_BUF;
+        bam_set_mempolicy(r->b, BAM_USER_OWNS_DATA);    // its data lives in buf
         int got = run_advance(sb, s);
         if (got < 0) return -1;
         if (got) sb->heap[sb->nheap++] = s;
@@ -444,10 +569,12 @@ static int merge_start(g5_sortbuf_t *sb, int k, int with_memory)
 
 static void run_release(run_t *r)
 {
-    if (r->fp) bgzf_close(r->fp);
+    if (r->fd >= 0) close(r->fd);
+    free(r->buf);
     if (r->b) bam_destroy1(r->b);
     g5_out_abort(r->file);      // a run is never kept: remove the file
     memset(r, 0, sizeof *r);
+    r->fd = -1;
 }
 
 /* Move the heap past the record handed out last. */
@@ -471,38 +598,26 @@ static int merge_group(g5_sortbuf_t *sb, int k)
     sb->nruns = k;              // sources are runs 0..k-1 only, no memory run
     size_t saved_n = sb->n;
     sb->n = 0;
-    int ok = merge_start(sb, k, 0) == 0;
-    g5_out_t *file = NULL;
-    BGZF *fp = ok ? run_create(sb, &file) : NULL;
-    ok = fp != NULL;
+    runw_t w = { .fd = -1 };
+    int ok = merge_start(sb, k, 0) == 0 && run_create(sb, &w) == 0;
     while (ok && sb->nheap > 0) {
         uint64_t key;
-        const bam1_t *b = current(sb, sb->heap[0], &key);
-        if (run_write(fp, b) < 0)
-            ok = fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file),
-                      errno ? strerror(errno) : "write error") == 0;
-        else
-            ok = merge_step(sb) == 0;
+        ok = run_write(sb, &w, current(sb, sb->heap[0], &key)) == 0 && merge_step(sb) == 0;
     }
     sb->nruns = saved_nruns;
     sb->n = saved_n;
     for (int s = 0; s < k; s++) run_release(&sb->runs[s]);
     if (!ok) {
-        if (fp) bgzf_close(fp);
-        g5_out_abort(file);
+        run_discard(&w);
         return -1;
     }
-    // The merged run replaces the group at its place: earliest first.
-    errno = 0;
-    if (bgzf_close(fp) < 0) {
-        fail(sb, "cannot write a run file \"%s\": %s", g5_out_path(file), errno ? strerror(errno) : "write error");
-        g5_out_abort(file);
-        return -1;
-    }
+    // The merged run replaces the group at its place, earliest first: it
+    // is added at the end, then moved to the front.
+    if (run_close(sb, &w) < 0) return -1;
+    run_t merged = sb->runs[--sb->nruns];
     memmove(sb->runs + 1, sb->runs + k, (size_t)(sb->nruns - k) * sizeof *sb->runs);
     sb->nruns -= k - 1;
-    memset(&sb->runs[0], 0, sizeof *sb->runs);
-    sb->runs[0].file = file;
+    sb->runs[0] = merged;
     return 0;
 }
 

@@ -3,9 +3,8 @@
  *
  * DESIGN
  * Records are copied into an arena until the budget would be exceeded;
- * then the arena is sorted and written out as a "run" (a headerless BGZF
- * file of BAM records at compression level 1, through the shared thread
- * pool) and emptied.  At the end the last arena is sorted in place and the
+ * then the arena is sorted and written out as a "run" (the records in
+ * their memory layout, uncompressed: see sortbuf.c) and emptied.  At the end the last arena is sorted in place and the
  * runs are merged with it through a heap.  Three promises:
  *
  *   - memory: arena, index and merge buffers together stay within the
@@ -33,7 +32,6 @@
 #include <stdint.h>
 
 #include <htslib/sam.h>
-#include <htslib/thread_pool.h>
 
 #include "bamorder.h"
 
@@ -52,12 +50,11 @@ typedef struct g5_sortbuf g5_sortbuf_t;
  * @param fan     the most runs open at once, >= 2 (0: G5_SORTBUF_FAN)
  * @param tmp     prefix for run files, e.g. "/scratch/out.bam" gives
  *                "/scratch/out.bam.run0001.tmp.PID"
- * @param pool    thread pool for compressing and reading runs, or NULL
  * @return the sort, or NULL with errno set (ENOMEM, EINVAL for a budget
  *         below the minimum)
  */
 g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
-                              const char *tmp, htsThreadPool *pool);
+                              const char *tmp);
 
 /**
  * Share the budget with another consumer (the duplicate signatures of

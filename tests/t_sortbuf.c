@@ -1,6 +1,7 @@
 /* t_sortbuf.c -- the external sort: order, stability, spills, merging in
  * groups, and the clean-up of run files. */
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,7 +45,7 @@ static int32_t *sort_run(const g5_sortspec_t *spec, int n, size_t budget, int fa
 {
     char prefix[512];
     snprintf(prefix, sizeof prefix, "%s/run", dir);
-    g5_sortbuf_t *sb = g5_sortbuf_init(spec, budget, fan, prefix, NULL);
+    g5_sortbuf_t *sb = g5_sortbuf_init(spec, budget, fan, prefix);
     if (!sb) return NULL;
     bam1_t *b = bam_init1();
     uint32_t state = 42;
@@ -98,6 +99,82 @@ static void check(const char *what, const g5_sortspec_t *spec)
     free(ext);
 }
 
+/* Records longer than a run file's buffer (long reads) come back whole. */
+static void check_long_records(void)
+{
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s/long", dir);
+    g5_sortspec_t spec = { G5_ORDER_COORD, { 0, 0 } };
+    g5_sortbuf_t *sb = g5_sortbuf_init(&spec, 8u << 20, 3, prefix);
+    const int n = 40, len = 700000;     // 1 MB records, a handful per run
+    char *seq = malloc(len + 1);
+    bam1_t *b = bam_init1();
+    int added = 1;
+    for (int i = 0; i < n && added; i++) {
+        for (int j = 0; j < len; j++) seq[j] = "ACGT"[(i * 7 + j * (i + 1)) % 4];
+        char name[16];
+        snprintf(name, sizeof name, "long%d", i);
+        uint32_t cigar = bam_cigar_gen(len, BAM_CMATCH);
+        bam_set1(b, strlen(name), name, 0, 0, (n - i) * 10, 60, 1, &cigar, -1, -1, 0, len, seq, NULL, 0);
+        b->id = (uint64_t)i;
+        added = g5_sortbuf_add(sb, b) == 0;
+    }
+    ok(added && g5_sortbuf_finish(sb) == 0, "1 MB records: added and merged");
+    ok(g5_sortbuf_runs(sb) > 3, "1 MB records went through run files, merged in groups (%d)",
+       g5_sortbuf_runs(sb));
+    bam1_t *rec;
+    int k = 0, r, intact = 1;
+    while ((r = g5_sortbuf_next(sb, &rec)) > 0) {
+        int i = n - 1 - k++;        // positions fall as i grows
+        intact &= rec->id == (uint64_t)i && rec->core.l_qseq == len;
+        for (int j = 0; intact && j < len; j++)
+            intact &= seq_nt16_str[bam_seqi(bam_get_seq(rec), j)] == "ACGT"[(i * 7 + j * (i + 1)) % 4];
+    }
+    ok(r == 0 && k == n && intact, "every 1 MB record back in order, sequence intact (%d)", k);
+    g5_sortbuf_destroy(sb);
+    bam_destroy1(b);
+    free(seq);
+}
+
+/* A run file cut short on disk is an error naming it, not a short output. */
+static void check_truncated_run(void)
+{
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s/cut", dir);
+    g5_sortspec_t spec = { G5_ORDER_COORD, { 0, 0 } };
+    g5_sortbuf_t *sb = g5_sortbuf_init(&spec, 4u << 20, 4, prefix);
+    bam1_t *b = bam_init1();
+    uint32_t state = 3;
+    for (int i = 0; i < 60000; i++) {
+        make_record(b, &state, i);
+        g5_sortbuf_add(sb, b);
+    }
+    ok(g5_sortbuf_runs(sb) > 0, "runs to cut");
+    // Cut the first run in the middle of a record.
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[1024] = "";
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "cut.run0001", 11) == 0) snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    closedir(d);
+    FILE *f = fopen(path, "r+");
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fclose(f);
+    ok(path[0] && truncate(path, size / 2 + 3) == 0, "cut the run file to half its size");
+    int r = g5_sortbuf_finish(sb);
+    bam1_t *rec;
+    int n = 0;
+    if (r == 0)
+        while ((r = g5_sortbuf_next(sb, &rec)) > 0) n++;
+    ok(r < 0 && n < 60000, "the merge fails (after %d records)", n);
+    ok(strstr(g5_sortbuf_why(sb), "corrupt or truncated") && strstr(g5_sortbuf_why(sb), "cut.run0001"),
+       "and says which run is cut: %s", g5_sortbuf_why(sb));
+    g5_sortbuf_destroy(sb);
+    bam_destroy1(b);
+    is_int(count_files(), 0, "no run file left");
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
@@ -119,7 +196,7 @@ int main(void)
         char prefix[512];
         snprintf(prefix, sizeof prefix, "%s/share", dir);
         g5_sortspec_t cs = { G5_ORDER_COORD, { 0, 0 } };
-        g5_sortbuf_t *sb = g5_sortbuf_init(&cs, 8u << 20, 4, prefix, NULL);
+        g5_sortbuf_t *sb = g5_sortbuf_init(&cs, 8u << 20, 4, prefix);
         size_t other = 0;
         g5_sortbuf_share(sb, &other);
         bam1_t *b = bam_init1();
@@ -141,8 +218,11 @@ int main(void)
         bam_destroy1(b);
     }
 
-    ok(g5_sortbuf_init(&spec, 1000, 0, "x", NULL) == NULL, "a budget below the minimum is refused");
-    ok(g5_sortbuf_init(&spec, 64u << 20, 1, "x", NULL) == NULL, "a fan below 2 is refused");
+    check_long_records();
+    check_truncated_run();
+
+    ok(g5_sortbuf_init(&spec, 1000, 0, "x") == NULL, "a budget below the minimum is refused");
+    ok(g5_sortbuf_init(&spec, 64u << 20, 1, "x") == NULL, "a fan below 2 is refused");
 
     is_int(g5_order_strnum_cmp("r2", "r10") < 0, 1, "natural order: r2 before r10");
     is_int(g5_order_strnum_cmp("r010", "r10") < 0, 1, "equal numbers: more leading zeros first");

@@ -75,7 +75,8 @@ static void usage(FILE *fp)
         "Resources:\n"
         "  -m, --memory SIZE       total memory budget [768M]; sorted runs beyond it\n"
         "                          are written to temporary files and merged\n"
-        "  -T, --tmp-dir DIR       where the temporary runs go [the output's directory]\n"
+        "  -T, --tmp-dir DIR       where the temporary runs go [the output's directory];\n"
+        "                          they are uncompressed: room for ~2.5x the input BAM\n"
         "\n"
         "Common options:\n", G5_DUPSIG_OPTICAL_DISTANCE);
     g5_opts_help(fp, "@oOfwPvph");   // -m is described above
@@ -270,7 +271,7 @@ int main_sort(int argc, char *argv[])
         g5_err_errno(TOOL, "cannot start %d threads", a.o.threads);
         goto done;
     }
-    if (!(sb = g5_sortbuf_init(&a.spec, a.o.memory, 0, prefix, &pool))) {
+    if (!(sb = g5_sortbuf_init(&a.spec, a.o.memory, 0, prefix))) {
         g5_err_errno(TOOL, "cannot start sorting");
         goto done;
     }
