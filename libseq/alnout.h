@@ -10,7 +10,7 @@
  * that dance, once.
  *
  * Formats: -O sam|bam|cram (with htslib options after a comma, e.g.
- * "bam,level=1"); without -O, the extension of the output name decides
+ * "bam,level=1"; BAM is written at level 5 unless told); without -O, the extension of the output name decides
  * (.sam, .cram, anything else BAM); "-" is BAM on stdout unless -O says
  * otherwise.  The index is BAI for BAM (CSI when a reference is longer than
  * BAI can address), CRAI for CRAM, written next to the output as
