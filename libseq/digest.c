@@ -32,23 +32,60 @@ int g5_digest_buf(int kind, const void *buf, size_t n, char *hex)
     return 0;
 }
 
+struct g5_digest_ctx {
+    EVP_MD_CTX *md;
+    unsigned len;           // the digest's bytes
+};
+
+g5_digest_ctx_t *g5_digest_begin(int kind)
+{
+    const char *name;
+    unsigned len;
+    const EVP_MD *md = algorithm(kind, &name, &len);
+    g5_digest_ctx_t *c = calloc(1, sizeof *c);
+    if (!c || !(c->md = EVP_MD_CTX_new()) || !EVP_DigestInit_ex(c->md, md, NULL)) {
+        g5_digest_free(c);
+        return NULL;
+    }
+    c->len = len;
+    return c;
+}
+
+int g5_digest_add(g5_digest_ctx_t *c, const void *buf, size_t n)
+{
+    return EVP_DigestUpdate(c->md, buf, n) ? 0 : -1;
+}
+
+int g5_digest_end(g5_digest_ctx_t *c, char *hex)
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned len = 0;
+    int ok = EVP_DigestFinal_ex(c->md, d, &len) && len == c->len;
+    if (ok) g5_fmt_hex(d, len, hex);
+    g5_digest_free(c);
+    return ok ? 0 : -1;
+}
+
+void g5_digest_free(g5_digest_ctx_t *c)
+{
+    if (!c) return;
+    EVP_MD_CTX_free(c->md);
+    free(c);
+}
+
 int g5_digest_fd(int kind, int in, const char *src, int out, const char *dst, char *hex, long long *size,
                  char *why, size_t nwhy)
 {
     static const size_t chunk = 1 << 20;
     const char *name;
-    unsigned want, len = 0;
-    const EVP_MD *md = algorithm(kind, &name, &want);
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned want;
+    algorithm(kind, &name, &want);
+    g5_digest_ctx_t *c = g5_digest_begin(kind);
     unsigned char *block = malloc(chunk);
     long long total = 0;
     int r = -1;
-    if (!ctx || !block) {
-        g5_why(why, nwhy, "out of memory");
-        goto end;
-    }
-    if (!EVP_DigestInit_ex(ctx, md, NULL)) {
-        g5_why(why, nwhy, "%s is not available from libcrypto", name);
+    if (!c || !block) {
+        g5_why(why, nwhy, c ? "out of memory" : "%s is not available from libcrypto", name);
         goto end;
     }
     for (;;) {
@@ -59,7 +96,7 @@ int g5_digest_fd(int kind, int in, const char *src, int out, const char *dst, ch
             goto end;
         }
         if (got == 0) break;
-        if (!EVP_DigestUpdate(ctx, block, got)) {
+        if (g5_digest_add(c, block, (size_t)got) < 0) {
             g5_why(why, nwhy, "%s of \"%s\" failed in libcrypto", name, src);
             goto end;
         }
@@ -74,16 +111,12 @@ int g5_digest_fd(int kind, int in, const char *src, int out, const char *dst, ch
         }
         total += got;
     }
-    unsigned char d[EVP_MAX_MD_SIZE];
-    if (!EVP_DigestFinal_ex(ctx, d, &len) || len != want) {
-        g5_why(why, nwhy, "%s of \"%s\" failed in libcrypto", name, src);
-        goto end;
-    }
-    g5_fmt_hex(d, len, hex);
-    if (size) *size = total;
-    r = 0;
+    r = g5_digest_end(c, hex);
+    c = NULL;
+    if (r < 0) g5_why(why, nwhy, "%s of \"%s\" failed in libcrypto", name, src);
+    else if (size) *size = total;
 end:
-    EVP_MD_CTX_free(ctx);
+    g5_digest_free(c);
     free(block);
     return r;
 }

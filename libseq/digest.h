@@ -27,6 +27,21 @@ enum g5_digest {
  */
 int g5_digest_buf(int kind, const void *buf, size_t n, char *hex);
 
+/** A digest computed piece by piece, of bytes as they are written. */
+typedef struct g5_digest_ctx g5_digest_ctx_t;
+
+/** Start one.  @return it, or NULL (out of memory, or libcrypto refused) */
+g5_digest_ctx_t *g5_digest_begin(int kind);
+
+/** Add @p n bytes.  @return 0, or -1 (libcrypto failed) */
+int g5_digest_add(g5_digest_ctx_t *c, const void *buf, size_t n);
+
+/** The digest of all added, as lowercase hex and a NUL; frees @p c.  @return 0, or -1 */
+int g5_digest_end(g5_digest_ctx_t *c, char *hex);
+
+/** Give one up unfinished.  NULL is a no-op. */
+void g5_digest_free(g5_digest_ctx_t *c);
+
 /**
  * Digest of all that can be read from @p in, writing it to @p out as well
  * when out >= 0.
