@@ -12,7 +12,9 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/kstring.h>
+#include <htslib/hts.h>
 #include <htslib/tbx.h>
+#include <htslib/thread_pool.h>
 
 #include "cli.h"
 #include "digest.h"
@@ -20,8 +22,12 @@
 #include "out.h"
 #include "ssf.h"
 
-/* Rows are gathered into blocks of this size before they go to BGZF. */
-#define FLUSH_AT (256 * 1024)
+/* Rows written one by one are gathered into a run this large before it is
+ * sealed: a few full BGZF blocks. */
+#define FLUSH_AT (4 * BGZF_BLOCK_SIZE)
+
+/* The empty block that ends every BGZF file. */
+static const unsigned char bgzf_eof[28] = "\037\213\010\4\0\0\0\0\0\377\6\0BC\2\0\033\0\3\0\0\0\0\0\0\0\0\0";
 
 /* The missing-value token of GWAS-SSF v1.1. */
 #define NA "#NA"
@@ -32,14 +38,22 @@ static const tbx_conf_t ssf_tbx_conf = { TBX_GENERIC, 1, 2, 2, '#', 1 };
 
 struct g5_ssf {
     g5_out_t *data, *index, *meta;
-    BGZF *fp;
-    kstring_t buf;
-    g5_ssf_run_t run;       // g5_ssf_write's one-row run
+    FILE *fp;               // the data's temporary (NULL once ended)
+    uint64_t addr;          // compressed bytes written: the next block's address
+    hts_idx_t *idx;         // built as blocks are written
+    g5_digest_ctx_t *md5;   // of the compressed bytes, as written
+    char md5hex[33];
+    g5_ssf_run_t run;       // the header, then g5_ssf_write's rows, until sealed
+    int header;             // the header is still in run (its text starts it)
+    g5_ssf_kept_t *kept;    // g5_ssf_keep
+    hts_tpool *pool;        // g5_ssf_pool: runs sealed there, in order ...
+    hts_tpool_process *q;   // ... through this queue
+    int queued;             // runs in it
     int effect, case_control;
     int nextra;             // columns after the standard ones (g5_ssf_columns)
-    int last_code;          // the previous row's chromosome code (0: none yet)
+    int last_code;          // the last row's chromosome code (0: none yet)
     long long last_pos;
-    long long nrows;
+    long long nrows;        // rows taken, written or pending
 };
 
 /* The usual name of a chromosome code, for messages: "7", "X", "MT". */
@@ -117,12 +131,11 @@ g5_ssf_t *g5_ssf_open(const char *path, int effect, int case_control, char *why,
     if (!(s->data = g5_out_open(path)) || !(s->index = g5_out_open(tbi))
         || !(s->meta = g5_out_open(yaml)))
         goto fail;
-    // zlib level 1: a hundred traits' files are compressed in the time one
-    // takes at bgzip's level 6, for a seventh more bytes
-    if (!(s->fp = bgzf_open(g5_out_path(s->data), "w1"))) goto fail;
+    if (!(s->fp = g5_out_stream(s->data)) || !(s->md5 = g5_digest_begin(G5_MD5))) goto fail;
     // The column header is the first line: the spec allows nothing before it
     // (provenance goes into the metadata's analysis_software instead).
-    if (ksprintf(&s->buf, "chromosome\tbase_pair_location\teffect_allele\tother_allele\t%s\t"
+    s->header = 1;
+    if (ksprintf(&s->run.text, "chromosome\tbase_pair_location\teffect_allele\tother_allele\t%s\t"
                  "standard_error\teffect_allele_frequency\tp_value\trsid\tn\tref_allele\tz_score%s\n",
                  effect == G5_SSF_ODDS_RATIO ? "odds_ratio" : "beta",
                  s->case_control ? "\tn_cases\tn_controls" : "") < 0)
@@ -140,25 +153,16 @@ fail:
 
 int g5_ssf_columns(g5_ssf_t *s, const char *names)
 {
-    // the header is still the only text buffered
-    if (s->nrows || s->nextra || !names || !*names || !s->buf.l || s->buf.s[s->buf.l - 1] != '\n') {
+    // the header is still the only text pending
+    kstring_t *h = &s->run.text;
+    if (s->nrows || s->nextra || !s->header || !names || !*names || !h->l || h->s[h->l - 1] != '\n') {
         errno = EINVAL;
         return -1;
     }
-    s->buf.l--;
+    h->l--;
     s->nextra = 1;
     for (const char *c = names; *c; c++) s->nextra += *c == '\t';
-    if (kputc('\t', &s->buf) < 0 || kputs(names, &s->buf) < 0 || kputc('\n', &s->buf) < 0) return -1;
-    return 0;
-}
-
-static int flush_buf(g5_ssf_t *s)
-{
-    if (s->buf.l && bgzf_write(s->fp, s->buf.s, s->buf.l) != (ssize_t)s->buf.l) {
-        if (!errno) errno = EIO;
-        return -1;
-    }
-    s->buf.l = 0;
+    if (kputc('\t', h) < 0 || kputs(names, h) < 0 || kputc('\n', h) < 0) return -1;
     return 0;
 }
 
@@ -182,12 +186,7 @@ static int is_rsid(const char *id)
 static void put_count(kstring_t *k, long long v)
 {
     if (v < 0) kputs(NA, k);
-    else ksprintf(k, "%lld", v);
-}
-
-int g5_ssf_pool(g5_ssf_t *s, htsThreadPool *pool)
-{
-    return pool && pool->pool ? bgzf_thread_pool(s->fp, pool->pool, pool->qsize) : 0;
+    else kputll(v, k);
 }
 
 int g5_ssf_allele_ok(const char *a)
@@ -203,7 +202,7 @@ int g5_ssf_format(const g5_ssf_t *s, g5_ssf_run_t *run, const g5_ssf_row_t *r, c
         return g5_why(why, nwhy, "contig \"%s\" has no GWAS-SSF code (1-22, X, Y, MT)", chrom);
     if (r->pos <= 0)
         return g5_why(why, nwhy, "%s:%lld: the position must be 1 or more", chrom, r->pos);
-    if (run->nrows && (code < run->last_code || (code == run->last_code && r->pos < run->last_pos))) {
+    if (run->has_last && (code < run->last_code || (code == run->last_code && r->pos < run->last_pos))) {
         char buf[4];
         const char *pn = code_name(run->last_code, buf);
         return g5_why(why, nwhy, "%s:%lld comes after %s:%lld: rows must be sorted by chromosome "
@@ -260,21 +259,332 @@ int g5_ssf_format(const g5_ssf_t *s, g5_ssf_run_t *run, const g5_ssf_row_t *r, c
         kputc('\t', k);
         kputs(r->extra, k);
     }
+    if (!e && (size_t)run->nrows == run->mat) {
+        size_t m = run->mat ? 2 * run->mat : 256;
+        g5_ssf_at_t *at = realloc(run->at, m * sizeof *at);
+        if (at) run->at = at, run->mat = m;
+        else e = 1;
+    }
     if (e || kputc('\n', k) < 0) {
         k->l = start;
         return g5_why(why, nwhy, "out of memory");
     }
+    run->at[run->nrows] = (g5_ssf_at_t){ k->l, code, r->pos, r->p };
     if (!run->nrows) {
         run->first_code = code;
         run->first_pos = r->pos;
     }
     run->last_code = code;
     run->last_pos = r->pos;
+    run->has_last = 1;
     run->nrows++;
+    run->sealed = 0;
     return 0;
 }
 
-int g5_ssf_append(g5_ssf_t *s, const g5_ssf_run_t *run, char *why, size_t nwhy)
+int g5_ssf_seal(g5_ssf_run_t *run)
+{
+    const kstring_t *t = &run->text;
+    size_t nblocks = (t->l + BGZF_BLOCK_SIZE - 1) / BGZF_BLOCK_SIZE;
+    run->z.l = 0;
+    run->nz = 0;
+    if (nblocks > run->mz) {
+        uint32_t *zlen = realloc(run->zlen, nblocks * sizeof *zlen);
+        if (!zlen) return -1;
+        run->zlen = zlen;
+        run->mz = nblocks;
+    }
+    if (ks_resize(&run->z, nblocks * BGZF_MAX_BLOCK_SIZE) < 0) return -1;
+    for (size_t off = 0; off < t->l; off += BGZF_BLOCK_SIZE) {
+        size_t n = t->l - off < BGZF_BLOCK_SIZE ? t->l - off : BGZF_BLOCK_SIZE;
+        size_t zn = BGZF_MAX_BLOCK_SIZE;
+        if (bgzf_compress(run->z.s + run->z.l, &zn, t->s + off, n, 1) < 0) return -1;
+        run->z.l += zn;
+        run->zlen[run->nz++] = (uint32_t)zn;
+    }
+    run->sealed = 1;
+    return 0;
+}
+
+/* The virtual offset at which byte @p u of a sealed run lands in the file,
+ * as a reader's bgzf_tell() gives it: the end of a block reads as the
+ * start of the next -- the run's last block, which is short, included.
+ * @p j and @p at carry a block and its address from one call to the next
+ * (u grows); start them at 0 and the run's address. */
+static uint64_t voffset(const g5_ssf_run_t *run, size_t u, size_t *j, uint64_t *at)
+{
+    size_t block = u == run->text.l ? run->nz : u / BGZF_BLOCK_SIZE;
+    while (*j < block) *at += run->zlen[(*j)++];
+    return *at << 16 | (block == run->nz ? 0 : u % BGZF_BLOCK_SIZE);
+}
+
+/* The tabix configuration as the index's metadata (names are appended by
+ * hts_idx_tbi_name as contigs appear). */
+static hts_idx_t *index_start(uint64_t offset0)
+{
+    hts_idx_t *idx = hts_idx_init(0, HTS_FMT_TBI, offset0, 14, 5);
+    const int32_t conf[7] = { ssf_tbx_conf.preset, ssf_tbx_conf.sc, ssf_tbx_conf.bc, ssf_tbx_conf.ec,
+                              ssf_tbx_conf.meta_char, ssf_tbx_conf.line_skip, 0 };
+    uint8_t meta[sizeof conf];
+    for (int i = 0; i < 7; i++)
+        for (int b = 0; b < 4; b++) meta[4 * i + b] = (uint8_t)((uint32_t)conf[i] >> (8 * b));
+    if (idx && hts_idx_set_meta(idx, sizeof meta, meta, 1) < 0) {
+        hts_idx_destroy(idx);
+        return NULL;
+    }
+    return idx;
+}
+
+/* Write @p n compressed bytes to the data file and the MD5. */
+static int put_bytes(g5_ssf_t *s, const void *buf, size_t n)
+{
+    if (fwrite(buf, 1, n, s->fp) != n) {
+        if (!errno) errno = EIO;
+        return -1;
+    }
+    if (g5_digest_add(s->md5, buf, n) < 0) {
+        errno = EIO;
+        return -1;
+    }
+    s->addr += n;
+    return 0;
+}
+
+/* --- kept for the plots ----------------------------------------------- */
+
+typedef struct hit {
+    double p;
+    char *line;
+} hit_t;
+
+struct g5_ssf_kept {
+    g5_out_t *file;         // the points: a temporary, never committed
+    FILE *fp;
+    long long n;
+    int failed;             // a write failed: errno in err
+    int err;
+    int ntop, nhit;
+    hit_t *top;             // smallest p first
+};
+
+/* A point as stored: p, then code and position in one word. */
+typedef struct stored {
+    double p;
+    uint64_t code_pos;
+} stored_t;
+
+int g5_ssf_keep(g5_ssf_t *s, int ntop)
+{
+    if (s->nrows || s->kept) return errno = EINVAL, -1;
+    g5_ssf_kept_t *k = calloc(1, sizeof *k);
+    char *name = with_suffix(g5_out_final(s->data), ".points");
+    if (!k || !name || !(k->top = calloc(ntop > 0 ? ntop : 1, sizeof *k->top))
+        || !(k->file = g5_out_open(name)) || !(k->fp = g5_out_stream(k->file))) {
+        int e = errno ? errno : ENOMEM;
+        free(name);
+        g5_ssf_kept_free(k);
+        return errno = e, -1;
+    }
+    free(name);
+    k->ntop = ntop > 0 ? ntop : 0;
+    s->kept = k;
+    return 0;
+}
+
+/* Keep @p line (n bytes) among the smallest p; ties keep the earlier. */
+static void keep_hit(g5_ssf_kept_t *k, double p, const char *line, size_t n)
+{
+    if (!k->ntop || (k->nhit == k->ntop && !(p < k->top[k->ntop - 1].p))) return;
+    char *copy = malloc(n + 1);
+    if (!copy) {
+        k->failed = 1, k->err = ENOMEM;
+        return;
+    }
+    memcpy(copy, line, n);
+    copy[n] = 0;
+    int i = k->ntop - 1;
+    if (k->nhit < k->ntop) i = k->nhit++;
+    else free(k->top[i].line);
+    while (i > 0 && p < k->top[i - 1].p) {
+        k->top[i] = k->top[i - 1];
+        i--;
+    }
+    k->top[i] = (hit_t){ p, copy };
+}
+
+/* The rows of a run, from byte @p start of its text. */
+static void keep_run(g5_ssf_kept_t *k, const g5_ssf_run_t *run, size_t start)
+{
+    for (long long i = 0; i < run->nrows && !k->failed; i++) {
+        const g5_ssf_at_t *r = &run->at[i];
+        stored_t pt = { r->p, (uint64_t)r->code << 56 | (uint64_t)r->pos };
+        if (fwrite(&pt, sizeof pt, 1, k->fp) != 1) k->failed = 1, k->err = errno ? errno : EIO;
+        keep_hit(k, r->p, run->text.s + start, r->end - 1 - start);
+        start = r->end;
+    }
+    k->n += run->nrows;
+}
+
+g5_ssf_kept_t *g5_ssf_kept(g5_ssf_t *s)
+{
+    if (s->fp) return NULL;     // not ended
+    g5_ssf_kept_t *k = s->kept;
+    s->kept = NULL;
+    return k;
+}
+
+long long g5_ssf_kept_points(g5_ssf_kept_t *k, g5_ssf_point_t **pts)
+{
+    *pts = NULL;
+    if (k->failed) return errno = k->err, -1;
+    if (fflush(k->fp) != 0) return -1;
+    FILE *in = fopen(g5_out_path(k->file), "rb");
+    g5_ssf_point_t *out = malloc((k->n ? (size_t)k->n : 1) * sizeof *out);
+    stored_t buf[4096];
+    long long n = 0;
+    while (in && out && n < k->n) {
+        size_t want = k->n - n < 4096 ? (size_t)(k->n - n) : 4096;
+        if (fread(buf, sizeof *buf, want, in) != want) break;
+        for (size_t i = 0; i < want; i++, n++)
+            out[n] = (g5_ssf_point_t){ (int)(buf[i].code_pos >> 56), (long long)(buf[i].code_pos & ((1ull << 56) - 1)),
+                                       buf[i].p };
+    }
+    if (in) fclose(in);
+    if (!out || n < k->n) {
+        free(out);
+        if (!errno) errno = EIO;
+        return -1;
+    }
+    *pts = out;
+    return n;
+}
+
+const char *g5_ssf_kept_top(const g5_ssf_kept_t *k, int i)
+{
+    return i >= 0 && i < k->nhit ? k->top[i].line : NULL;
+}
+
+void g5_ssf_kept_free(g5_ssf_kept_t *k)
+{
+    if (!k) return;
+    g5_out_abort(k->file);
+    for (int i = 0; i < k->nhit; i++) free(k->top[i].line);
+    free(k->top);
+    free(k);
+}
+
+/* --- writing blocks ---------------------------------------------------- */
+
+/* Write a run (sealing it first if need be) and index its rows.  A run
+ * that starts with the header (the writer's own, first) starts the index
+ * where the header ends. */
+static int write_run(g5_ssf_t *s, g5_ssf_run_t *run, int with_header)
+{
+    if (!run->sealed && g5_ssf_seal(run) < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    size_t j = 0, header = 0;
+    uint64_t at = s->addr;
+    if (with_header) {
+        // the index starts where the header line ends
+        const char *nl = memchr(run->text.s, '\n', run->text.l);
+        header = nl ? (size_t)(nl - run->text.s) + 1 : run->text.l;
+        if (!(s->idx = index_start(voffset(run, header, &j, &at)))) {
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    if (s->kept) keep_run(s->kept, run, header);
+    for (long long i = 0; i < run->nrows; i++) {
+        const g5_ssf_at_t *r = &run->at[i];
+        char name[4];
+        snprintf(name, sizeof name, "%d", r->code);
+        int tid = hts_idx_tbi_name(s->idx, r->code, name);
+        if (tid < 0 || hts_idx_push(s->idx, tid, r->pos - 1, r->pos, voffset(run, r->end, &j, &at), 1) < 0) {
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    return put_bytes(s, run->z.s, run->z.l);
+}
+
+/* A run handed to the pool to be sealed; it comes back in order. */
+typedef struct job {
+    g5_ssf_run_t run;
+    int with_header, failed;
+} job_t;
+
+static void *seal_job(void *arg)
+{
+    job_t *j = arg;
+    j->failed = g5_ssf_seal(&j->run) < 0;
+    return j;
+}
+
+/* Write the sealed runs that are back from the pool, all of them (waiting)
+ * when @p all.  @return 0, or -1 with errno set */
+static int drain(g5_ssf_t *s, int all)
+{
+    int r = 0;
+    while (s->queued > 0) {
+        hts_tpool_result *res = all ? hts_tpool_next_result_wait(s->q) : hts_tpool_next_result(s->q);
+        if (!res) break;
+        job_t *j = hts_tpool_result_data(res);
+        hts_tpool_delete_result(res, 0);
+        s->queued--;
+        if (r == 0 && j->failed) errno = ENOMEM, r = -1;
+        if (r == 0 && write_run(s, &j->run, j->with_header) < 0) r = -1;
+        g5_ssf_run_free(&j->run);
+        free(j);
+    }
+    return r;
+}
+
+/* Write what the writer holds: the header, rows of g5_ssf_write -- through
+ * the pool if it has one, else here. */
+static int flush_own(g5_ssf_t *s)
+{
+    g5_ssf_run_t *run = &s->run;
+    if (!s->header && !run->nrows) return 0;
+    if (s->pool) {
+        job_t *j = calloc(1, sizeof *j);
+        if (!j) return errno = ENOMEM, -1;
+        // the job takes the text; the writer keeps the last row to check order
+        j->run.text = run->text;
+        j->run.at = run->at;
+        j->run.nrows = run->nrows;
+        j->run.mat = run->mat;
+        j->with_header = s->header;
+        run->text = (kstring_t)KS_INITIALIZE;
+        run->at = NULL;
+        run->mat = 0;
+        if (hts_tpool_dispatch(s->pool, s->q, seal_job, j) < 0) {
+            g5_ssf_run_free(&j->run);
+            free(j);
+            return errno = ENOMEM, -1;
+        }
+        s->queued++;
+        if (drain(s, 0) < 0) return -1;
+    } else if (write_run(s, run, s->header) < 0) {
+        return -1;
+    }
+    s->header = 0;
+    run->text.l = 0;
+    run->nrows = 0;
+    run->sealed = 0;
+    return 0;
+}
+
+int g5_ssf_pool(g5_ssf_t *s, htsThreadPool *pool)
+{
+    if (!pool || !pool->pool) return 0;
+    if (!(s->q = hts_tpool_process_init(pool->pool, 2 * pool->qsize + 2, 0))) return -1;
+    s->pool = pool->pool;
+    return 0;
+}
+
+int g5_ssf_append(g5_ssf_t *s, g5_ssf_run_t *run, char *why, size_t nwhy)
 {
     if (!run->nrows) return 0;
     if (s->nrows && (run->first_code < s->last_code || (run->first_code == s->last_code
@@ -284,10 +594,8 @@ int g5_ssf_append(g5_ssf_t *s, const g5_ssf_run_t *run, char *why, size_t nwhy)
                       "(1-22, X, Y, MT) and position", code_name(run->first_code, a), run->first_pos,
                       code_name(s->last_code, b), s->last_pos);
     }
-    if (flush_buf(s) < 0 || bgzf_write(s->fp, run->text.s, run->text.l) != (ssize_t)run->text.l) {
-        if (!errno) errno = EIO;
-        return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno));
-    }
+    if (flush_own(s) < 0 || write_run(s, run, 0) < 0)
+        return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno ? errno : EIO));
     s->last_code = run->last_code;
     s->last_pos = run->last_pos;
     s->nrows += run->nrows;
@@ -298,23 +606,29 @@ void g5_ssf_run_clear(g5_ssf_run_t *run)
 {
     run->text.l = 0;
     run->nrows = 0;
+    run->has_last = 0;
+    run->sealed = 0;
+}
+
+void g5_ssf_run_free(g5_ssf_run_t *run)
+{
+    free(run->text.s);
+    free(run->at);
+    free(run->z.s);
+    free(run->zlen);
+    memset(run, 0, sizeof *run);
 }
 
 int g5_ssf_write(g5_ssf_t *s, const g5_ssf_row_t *r, char *why, size_t nwhy)
 {
-    // one row is a run of one that continues the file's order
+    // the writer's run continues the file's order: it keeps the last row
     g5_ssf_run_t *run = &s->run;
-    run->nrows = s->nrows;
-    run->last_code = s->last_code;
-    run->last_pos = s->last_pos;
-    run->text.l = 0;
     if (g5_ssf_format(s, run, r, why, nwhy) < 0) return -1;
-    if (kputsn(run->text.s, run->text.l, &s->buf) < 0) return g5_why(why, nwhy, "out of memory");
     s->last_code = run->last_code;
     s->last_pos = run->last_pos;
     s->nrows++;
-    if (s->buf.l >= FLUSH_AT && flush_buf(s) < 0)
-        return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno));
+    if (run->text.l >= FLUSH_AT && flush_own(s) < 0)
+        return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno ? errno : EIO));
     return 0;
 }
 
@@ -421,27 +735,31 @@ int g5_ssf_end(g5_ssf_t *s, char *why, size_t nwhy)
 {
     if (!s->fp) return 0;
     errno = 0;
-    int r = flush_buf(s);
-    if (bgzf_close(s->fp) < 0 && r == 0) r = -1;
-    s->fp = NULL;
+    int r = flush_own(s) < 0 || drain(s, 1) < 0 ? -1 : 0;
+    // a reader's position at the end: the start of the end-of-file block
+    uint64_t end = s->addr << 16;
+    if (r == 0) r = put_bytes(s, bgzf_eof, sizeof bgzf_eof) < 0 || fflush(s->fp) != 0 ? -1 : 0;
+    s->fp = NULL;           // closed by the commit or the abort
     if (r < 0)
         return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno ? errno : EIO));
+    r = g5_digest_end(s->md5, s->md5hex);
+    s->md5 = NULL;
+    if (r < 0) return g5_why(why, nwhy, "MD5 of \"%s\" failed in libcrypto", g5_out_final(s->data));
+    if (hts_idx_finish(s->idx, end) < 0) return g5_why(why, nwhy, "cannot index \"%s\": out of memory", g5_out_final(s->data));
     return 0;
 }
 
 int g5_ssf_close(g5_ssf_t *s, const g5_ssf_meta_t *meta, char *why, size_t nwhy)
 {
-    char md5[33];
     const char *final = g5_out_final(s->data);
     int r;
     if (check_meta(s, meta, why, nwhy) < 0 || g5_ssf_end(s, why, nwhy) < 0) goto fail;
-    if (tbx_index_build3(g5_out_path(s->data), g5_out_path(s->index), 0, 1, &ssf_tbx_conf) < 0) {
-        g5_why(why, nwhy, "cannot index \"%s\" with tabix", final);
+    if (hts_idx_save_as(s->idx, g5_out_path(s->data), g5_out_path(s->index), HTS_FMT_TBI) < 0) {
+        g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->index), strerror(errno ? errno : EIO));
         goto fail;
     }
-    if (g5_ssf_md5_file(g5_out_path(s->data), md5, why, nwhy) < 0) goto fail;
     FILE *fp = g5_out_stream(s->meta);
-    if (!fp || write_meta(fp, s, meta, md5) < 0) {
+    if (!fp || write_meta(fp, s, meta, s->md5hex) < 0) {
         g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->meta), strerror(errno ? errno : EIO));
         goto fail;
     }
@@ -481,12 +799,17 @@ void g5_ssf_abort(g5_ssf_t *s)
 {
     if (!s) return;
     int saved = errno;
-    if (s->fp) bgzf_close(s->fp);
     g5_out_abort(s->data);
     g5_out_abort(s->index);
     g5_out_abort(s->meta);
-    free(s->buf.s);
-    free(s->run.text.s);
+    if (s->q) {
+        drain(s, 1);
+        hts_tpool_process_destroy(s->q);
+    }
+    if (s->idx) hts_idx_destroy(s->idx);
+    g5_ssf_kept_free(s->kept);
+    g5_digest_free(s->md5);
+    g5_ssf_run_free(&s->run);
     free(s);
     errno = saved;
 }

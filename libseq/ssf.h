@@ -62,9 +62,17 @@
  * position (ties allowed: multi-allelic sites); g5_ssf_write() refuses one
  * that goes backwards, so the metadata can say is_sorted: true and tabix
  * can index the file.  The index is a classic .tbi (human contigs are far
- * below the 2^29 limit, and every tabix reader knows .tbi), built after the
- * data is complete by reading it back: chromosome in column 1, position in
- * columns 2 (begin and end: 1-based, one base), the header line skipped.
+ * below the 2^29 limit, and every tabix reader knows .tbi): chromosome in
+ * column 1, position in columns 2 (begin and end: 1-based, one base), the
+ * header line skipped.
+ *
+ * Compression.  The writer makes its BGZF blocks itself, at zlib level 1
+ * (a hundred traits' files compress in the time one takes at bgzip's
+ * level 6, for a seventh more bytes): each run of rows is cut into blocks
+ * of its own (g5_ssf_seal, which worker threads may call), so the writer
+ * knows where every row lands and builds the index and the MD5 as it
+ * writes -- the same index, byte for byte, that tabix builds by reading
+ * the file back, without the second pass over a hundred files.
  *
  * Metadata.  PATH-meta.yaml, with the keys the v1.1 spec (Table 2) or the
  * yamale schema make mandatory: data_file_name (the base name),
@@ -95,9 +103,11 @@
 #define G5_SSF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <htslib/kstring.h>
 #include <htslib/hts.h>
+#include <htslib/thread_pool.h>
 
 typedef struct g5_ssf g5_ssf_t;
 
@@ -193,7 +203,22 @@ typedef struct g5_ssf_run {
     long long nrows;
     int first_code, last_code;
     long long first_pos, last_pos;
+    int has_last;                   /**< last_code/last_pos hold a row */
+    struct g5_ssf_at *at;           /**< per row: where it ends in text, its locus and p */
+    size_t mat;
+    kstring_t z;                    /**< once sealed: text as BGZF blocks */
+    uint32_t *zlen;                 /**< each block's compressed size */
+    size_t nz, mz;
+    int sealed;
 } g5_ssf_run_t;
+
+/** Where a formatted row ends in its run's text, its locus and p-value. */
+typedef struct g5_ssf_at {
+    size_t end;
+    int code;
+    long long pos;
+    double p;
+} g5_ssf_at_t;
 
 /**
  * Check and format one row onto @p run.  Only reads @p s (its columns), so
@@ -203,25 +228,84 @@ typedef struct g5_ssf_run {
 int g5_ssf_format(const g5_ssf_t *s, g5_ssf_run_t *run, const g5_ssf_row_t *r, char *why, size_t nwhy);
 
 /**
- * Write a run after the rows already written.
+ * Write a run after the rows already written (sealing it if the caller did not).
  * @return 0; -1 with @p why set (the run starts before the last row, a write error)
  */
-int g5_ssf_append(g5_ssf_t *s, const g5_ssf_run_t *run, char *why, size_t nwhy);
+int g5_ssf_append(g5_ssf_t *s, g5_ssf_run_t *run, char *why, size_t nwhy);
+
+/**
+ * Compress a run into BGZF blocks of its own, ahead of g5_ssf_append
+ * (which seals an unsealed run itself): a worker thread's share of the
+ * writing.  Touches only @p run.
+ * @return 0, or -1 (out of memory, or the compressor failed)
+ */
+int g5_ssf_seal(g5_ssf_run_t *run);
 
 /** Empty a run for reuse (its memory kept). */
 void g5_ssf_run_clear(g5_ssf_run_t *run);
 
-/** Compress with a thread pool (shared by many writers).  @return 0, or -1 */
+/** Free a run's memory (it may then be reused as if zero-initialised). */
+void g5_ssf_run_free(g5_ssf_run_t *run);
+
+/**
+ * Seal the rows of g5_ssf_write on a thread pool (shared by many writers),
+ * written in order as they come back; runs given to g5_ssf_append are
+ * sealed by their caller, or here.
+ * @return 0, or -1 (out of memory)
+ */
 int g5_ssf_pool(g5_ssf_t *s, htsThreadPool *pool);
 
 /** Nonzero when @p a is an allele GWAS-SSF takes: A, C, G, T only, at least one. */
 int g5_ssf_allele_ok(const char *a);
 
 /**
- * Complete the data stream: flush it and wait for its compression (see
- * g5_ssf_pool).  g5_ssf_close does it if not done; a job running on the
- * pool's own threads must not, or it would wait for threads that are
- * waiting for it: end the stream first, then close from the pool.
+ * What the plots and a log need of a file, kept while it is written
+ * (g5_ssf_keep) rather than read back after: every row's chromosome code,
+ * position and p, in a temporary file beside the output, and the rows with
+ * the smallest p as written.  Taken from the writer with g5_ssf_kept()
+ * before g5_ssf_close(), read with g5_ssf_kept_points() and
+ * g5_ssf_kept_top() (libseq/ssfplot draws from it), freed -- and its
+ * temporary removed -- with g5_ssf_kept_free().
+ */
+typedef struct g5_ssf_kept g5_ssf_kept_t;
+
+/** A row as the plots see it. */
+typedef struct g5_ssf_point {
+    int code;               /**< chromosome code, 1-25 */
+    long long pos;
+    double p;
+} g5_ssf_point_t;
+
+/**
+ * Keep the points and the @p ntop rows with the smallest p (the first of
+ * equals first), from the first row on.
+ * @return 0, or -1 with errno set (rows already written: EINVAL)
+ */
+int g5_ssf_keep(g5_ssf_t *s, int ntop);
+
+/**
+ * Take what was kept, once the stream is complete (g5_ssf_end): the
+ * caller owns it from then on, whatever becomes of the writer.
+ * @return it, or NULL (nothing kept, or the stream not ended)
+ */
+g5_ssf_kept_t *g5_ssf_kept(g5_ssf_t *s);
+
+/**
+ * Every row's point, in file order (malloc'ed into *@p pts).
+ * @return the number of rows, or -1 (a read error, out of memory)
+ */
+long long g5_ssf_kept_points(g5_ssf_kept_t *k, g5_ssf_point_t **pts);
+
+/** The @p i-th row with the smallest p, as written (no newline), or NULL past the last. */
+const char *g5_ssf_kept_top(const g5_ssf_kept_t *k, int i);
+
+/** Free what was kept and remove its temporary.  NULL is a no-op. */
+void g5_ssf_kept_free(g5_ssf_kept_t *k);
+
+/**
+ * Complete the data stream: write the rows still pending and the
+ * end-of-file block, finish the index and the MD5.  g5_ssf_close does it
+ * if not done.
  * @return 0; -1 with @p why set (a write error)
  */
 int g5_ssf_end(g5_ssf_t *s, char *why, size_t nwhy);

@@ -14,6 +14,7 @@
 #include <htslib/hts.h>
 #include <htslib/kstring.h>
 #include <htslib/tbx.h>
+#include <htslib/thread_pool.h>
 
 #include "tap.h"
 #include "scratch.h"
@@ -279,6 +280,104 @@ static void test_nothing_left(void)
     is_int(count_files(), 0, "nothing left behind");
 }
 
+/* The whole of a file's bytes (malloc'ed), its size in *n. */
+static char *bytes(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    char *b = NULL;
+    *n = 0;
+    if (fp && fseek(fp, 0, SEEK_END) == 0) {
+        long size = ftell(fp);
+        rewind(fp);
+        if (size >= 0 && (b = malloc((size_t)size + 1)) && fread(b, 1, (size_t)size, fp) == (size_t)size)
+            *n = (size_t)size;
+    }
+    if (fp) fclose(fp);
+    return b;
+}
+
+/* The index g5 built as it wrote against the one tabix builds by reading the
+ * file back (the same configuration: columns 1, 2, 2, header skipped), and
+ * the sidecar's MD5 against md5sum(1) -- for rows written one by one
+ * (with and without a pool), runs formatted and sealed ahead, and a file
+ * with no rows.  Many rows, over several contigs, so blocks are cut inside
+ * rows, and rows end where blocks end. */
+static void test_index_as_written(const char *what, int nrows, int mode)
+{
+    char why[512] = "", name[64];
+    snprintf(name, sizeof name, "idx%d.tsv.gz", mode);
+    const char *path = in_dir(name);
+    g5_ssf_t *s = g5_ssf_open(path, G5_SSF_BETA, 0, why, sizeof why);
+    htsThreadPool pool = { NULL, 0 };
+    if (mode == 1) {
+        pool.pool = hts_tpool_init(2);
+        pool.qsize = 4;
+        g5_ssf_pool(s, &pool);
+    }
+    g5_ssf_run_t run = { 0 };
+    int good = s != NULL;
+    for (int i = 0; good && i < nrows; i++) {
+        static const char *const chroms[] = { "1", "2", "2", "7", "X" };
+        char id[16];
+        snprintf(id, sizeof id, "rs%d", i);
+        g5_ssf_row_t r = { chroms[i * 5 / nrows], 1000 + (long long)i * 37, "A", "G",
+                           sin(i) / 3, 0.01 + i % 7 * 1e-3, (i % 97 + 1) / 100.0, (i % 1000 + 1) / 1001.0,
+                           id, 2000 - i % 13, cos(i), -1, -1, G5_SSF_REF_OA, NULL };
+        if (mode == 2) {        // runs of 256 rows, sealed ahead as workers do
+            good = g5_ssf_format(s, &run, &r, why, sizeof why) == 0;
+            if (good && (run.nrows == 256 || i == nrows - 1)) {
+                good = (i % 512 < 256 ? g5_ssf_seal(&run) == 0 : 1)     // some left to append
+                       && g5_ssf_append(s, &run, why, sizeof why) == 0;
+                g5_ssf_run_clear(&run);
+            }
+        } else {
+            good = g5_ssf_write(s, &r, why, sizeof why) == 0;
+        }
+    }
+    good = good && g5_ssf_close(s, &meta, why, sizeof why) == 0;
+    g5_ssf_run_free(&run);
+    if (pool.pool) hts_tpool_destroy(pool.pool);
+    ok(good, "%s: %d rows written %s", what, nrows, why);
+
+    // tabix's own index of a copy
+    size_t n, m_ours, m_theirs;
+    char *data = bytes(path, &n), *copy = in_dir("copy.tsv.gz");
+    FILE *fp = fopen(copy, "wb");
+    if (fp) fwrite(data, 1, n, fp), fclose(fp);
+    static const tbx_conf_t conf = { TBX_GENERIC, 1, 2, 2, '#', 1 };
+    ok(tbx_index_build3(copy, in_dir("copy.tsv.gz.tbi"), 0, 1, &conf) == 0, "%s: tabix indexes the file", what);
+    kstring_t tbi = KS_INITIALIZE;
+    ksprintf(&tbi, "%s.tbi", path);
+    char *ours = bytes(tbi.s, &m_ours), *theirs = bytes(in_dir("copy.tsv.gz.tbi"), &m_theirs);
+    ok(ours && theirs && m_ours == m_theirs && memcmp(ours, theirs, m_ours) == 0,
+       "%s: the index is tabix's, byte for byte (%zu and %zu bytes)", what, m_ours, m_theirs);
+
+    char cmd[1024], sum[64] = "", *yaml;
+    snprintf(cmd, sizeof cmd, "md5sum '%s'", path);
+    FILE *p = popen(cmd, "r");
+    if (p && fscanf(p, "%32s", sum) != 1) sum[0] = 0;
+    if (p) pclose(p);
+    kstring_t ypath = KS_INITIALIZE;
+    ksprintf(&ypath, "%s-meta.yaml", path);
+    yaml = slurp(ypath.s);
+    is_str(yaml ? yaml_value(yaml, "data_file_md5sum") : NULL, sum, "%s: the MD5 taken as written is md5sum's", what);
+    if (nrows > 0) {
+        char *got = query(path, "7");
+        int rows7 = 0;
+        for (char *c = got; c && *c; c++) rows7 += *c == '\n';
+        is_int(rows7, nrows / 5, "%s: tabix finds every row of contig 7", what);
+        free(got);
+    }
+    unlink(copy);
+    unlink(in_dir("copy.tsv.gz.tbi"));
+    free(data);
+    free(ours);
+    free(theirs);
+    free(yaml);
+    free(tbi.s);
+    free(ypath.s);
+}
+
 int main(void)
 {
     if (scratch_init("t_ssf") < 0) return 1;
@@ -286,6 +385,11 @@ int main(void)
     test_chrom_codes();
     test_beta_file();
     test_odds_ratio_file();
+    test_index_as_written("one by one", 40000, 0);
+    test_index_as_written("one by one, pool", 40000, 1);
+    test_index_as_written("runs sealed ahead", 40000, 2);
+    test_index_as_written("no rows", 0, 0);
+    remove_all();
     test_nothing_left();
     remove_all();
     rmdir(dir);

@@ -14,14 +14,16 @@
  *
  * The main thread reads blocks of records -- for VCF text only their lines,
  * which the -@ workers decode (libseq/geno), as parsing thousands of
- * genotypes per line is most of the work -- and the workers test them and
- * format each trait's rows (libseq/fmt); the main thread appends the rows
- * in block order.  Blocks hold a fixed number of records and the sums
- * inside a test do not depend on the thread that runs it, so the files are
- * the same at any -@.  When the scan is done each trait's file is closed
- * (indexed, with its YAML sidecar) and read back for its plots, lambda and
- * top hits, trait by trait on the workers: the plots show exactly what the
- * file holds, and memory never holds a whole trait's scan.
+ * genotypes per line is most of the work -- and the workers test them,
+ * format each trait's rows (libseq/fmt) and compress them (g5_ssf_seal);
+ * the main thread writes them in block order.  Blocks hold a fixed number
+ * of records and the sums inside a test do not depend on the thread that
+ * runs it, so the files are the same at any -@.  When the scan is done
+ * each trait's file is closed (with its index and MD5, made as it was
+ * written, and its YAML sidecar) and plotted from what its writer kept,
+ * with its lambda and top hits, trait by trait on the workers: the plots
+ * show exactly what the file holds, and memory never holds a whole
+ * trait's scan.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -868,6 +870,11 @@ static void format_rows(run_t *R, block_t *b)
             };
             if (g5_ssf_format(T->ssf, run, &row, b->err, sizeof b->err) < 0) return;
         }
+        // compressed here, on the workers: the main thread only writes
+        if (g5_ssf_seal(run) < 0) {
+            snprintf(b->err, sizeof b->err, "out of memory");
+            return;
+        }
     }
 }
 
@@ -937,7 +944,7 @@ static void block_put(run_t *R, block_t *b)
 
 static void block_drop(run_t *R, block_t *b)
 {
-    for (int t = 0; t < R->ntraits; t++) free(b->runs[t].text.s);
+    for (int t = 0; t < R->ntraits; t++) g5_ssf_run_free(&b->runs[t]);
     block_free(b);
 }
 
@@ -1076,16 +1083,12 @@ static int scan(run_t *R, htsThreadPool *pool)
     return status;
 }
 
-/* --- after the scan: files closed, read back for plots and the log ---- */
+/* --- after the scan: files closed, then plots and the log ------------- */
 
-/* Read a trait's file back: plots, lambda and its top hits into the log. */
-static int plot_trait(trait_t *T)
+/* A trait's plots, lambda and top hits, from what its writer kept. */
+static int plot_trait(trait_t *T, g5_ssf_kept_t *kept)
 {
-    kstring_t path = KS_INITIALIZE;
-    ksprintf(&path, "%s.tsv.gz", T->prefix);
-    int r = g5_ssf_plot(path.s, T->prefix, T->name, &T->lambda, NTOP, T->name, &T->tops, T->err, sizeof T->err);
-    free(path.s);
-    return r;
+    return g5_ssf_plot(kept, T->prefix, T->name, &T->lambda, T->name, &T->tops, T->err, sizeof T->err);
 }
 
 /* Close a trait's file with its metadata. */
@@ -1112,7 +1115,7 @@ static int finish_trait(const run_t *R, trait_t *T, const g5_pheno_t *ph)
 }
 
 /* After the scan, per trait (on a worker when there are workers): its
- * file closed, read back, plotted.  cairo draws on several threads safely,
+ * file closed, then plotted.  cairo draws on several threads safely,
  * and plot numbers each SVG's names within the file, so the plots do not
  * depend on the order they are drawn in. */
 typedef struct finish_job {
@@ -1124,7 +1127,9 @@ typedef struct finish_job {
 static void *finish_job(void *arg)
 {
     finish_job_t *j = arg;
-    if (finish_trait(j->R, j->T, j->ph) == 0) plot_trait(j->T);
+    g5_ssf_kept_t *kept = g5_ssf_kept(j->T->ssf);
+    if (finish_trait(j->R, j->T, j->ph) == 0) plot_trait(j->T, kept);
+    g5_ssf_kept_free(kept);
     return j;
 }
 
@@ -1140,7 +1145,6 @@ static int finish_all(run_t *R, const g5_pheno_t *ph, htsThreadPool *pool)
     int status = 0;
     for (int t = 0; t < R->ntraits; t++) {
         if (!R->traits[t].ssf) continue;
-        // the compression runs on the pool: wait for it here, not in a job
         if (g5_ssf_end(R->traits[t].ssf, R->traits[t].err, sizeof R->traits[t].err) < 0) break;
         jobs[t] = (finish_job_t){ R, &R->traits[t], ph };
         if (!q) finish_job(&jobs[t]);
@@ -1431,8 +1435,8 @@ int main_assoc(int argc, char *argv[])
         ksprintf(&path, "%s.tsv.gz", T->prefix);
         T->ssf = g5_ssf_open(path.s, G5_SSF_BETA, T->type == G5_TRAIT_BINARY, why, sizeof why);
         free(path.s);
-        if (!T->ssf || g5_ssf_pool(T->ssf, &pool) < 0) {
-            g5_err(TOOL, "%s", T->ssf ? "cannot start the compression threads" : why);
+        if (!T->ssf || g5_ssf_keep(T->ssf, NTOP) < 0) {
+            g5_err(TOOL, "%s", T->ssf ? strerror(errno) : why);
             goto done;
         }
     }

@@ -478,6 +478,7 @@ int main_meta(int argc, char *argv[])
     memset(&M, 0, sizeof M);
     input_t *in = NULL;
     htsThreadPool pool = { NULL, 0 };
+    g5_ssf_kept_t *kept = NULL;
     g5_outset_t done_files = { 0 };
     kstring_t log = KS_INITIALIZE, path = KS_INITIALIZE, tops = KS_INITIALIZE;
     char why[1024];
@@ -560,7 +561,7 @@ int main_meta(int argc, char *argv[])
     }
     ksprintf(&path, "%s.tsv.gz", a.o.out);
     if (!(M.ssf = g5_ssf_open(path.s, G5_SSF_BETA, case_control, why, sizeof why))
-        || g5_ssf_columns(M.ssf, EXTRA_COLUMNS) < 0) {
+        || g5_ssf_columns(M.ssf, EXTRA_COLUMNS) < 0 || g5_ssf_keep(M.ssf, NTOP) < 0) {
         g5_err(TOOL, "%s", M.ssf ? "out of memory" : why);
         goto done;
     }
@@ -600,6 +601,11 @@ int main_meta(int argc, char *argv[])
         g5_err(TOOL, "case and control counts are missing from an input's metadata");
         goto done;
     }
+    if (g5_ssf_end(M.ssf, why, sizeof why) < 0) {
+        g5_err(TOOL, "%s", why);
+        goto done;
+    }
+    kept = g5_ssf_kept(M.ssf);
     r = g5_ssf_close(M.ssf, &meta, why, sizeof why);
     M.ssf = NULL;
     if (r < 0) {
@@ -615,11 +621,8 @@ int main_meta(int argc, char *argv[])
 
     // plots, and the log
     double lambda;
-    path.l = 0;
-    ksprintf(&path, "%s.tsv.gz", a.o.out);
     const char *slash = strrchr(a.o.out, '/');
-    if (g5_ssf_plot(path.s, a.o.out, slash ? slash + 1 : a.o.out, &lambda, NTOP, "meta", &tops, why,
-                    sizeof why) < 0) {
+    if (g5_ssf_plot(kept, a.o.out, slash ? slash + 1 : a.o.out, &lambda, "meta", &tops, why, sizeof why) < 0) {
         g5_err(TOOL, "%s", why);
         goto done;
     }
@@ -653,6 +656,7 @@ done:
     if (!ok) g5_outset_undo(&done_files);
     g5_outset_free(&done_files);
     g5_ssf_abort(M.ssf);
+    g5_ssf_kept_free(kept);
     if (pool.pool) hts_tpool_destroy(pool.pool);
     if (in)
         for (int i = 0; i < a.nin; i++) {
