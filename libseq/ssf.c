@@ -496,11 +496,13 @@ static int write_run(g5_ssf_t *s, g5_ssf_run_t *run, int with_header)
         }
     }
     if (s->kept) keep_run(s->kept, run, header);
+    static const char *const names[26] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+                                           "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23",
+                                           "24", "25" };
     for (long long i = 0; i < run->nrows; i++) {
         const g5_ssf_at_t *r = &run->at[i];
-        char name[4];
-        snprintf(name, sizeof name, "%d", r->code);
-        int tid = hts_idx_tbi_name(s->idx, r->code, name);
+        // the name is column 1 as written: the code
+        int tid = hts_idx_tbi_name(s->idx, r->code, names[r->code]);
         if (tid < 0 || hts_idx_push(s->idx, tid, r->pos - 1, r->pos, voffset(run, r->end, &j, &at), 1) < 0) {
             errno = ENOMEM;
             return -1;
