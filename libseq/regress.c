@@ -16,16 +16,26 @@
  * below this is taken as lying in their span. */
 #define COLLINEAR 1e-9
 
+/* The same for a variant, whose residual sum of squares is a difference of
+ * sums (x'x - |Q'x|^2) good to about 1e-16 of x'x: a residual below 1e-5
+ * of its norm is read as none.  (plink2 refuses far sooner: a variant
+ * correlated above 0.999 with its covariates.) */
+#define COLLINEAR_X 1e-10
+
 struct g5_linreg {
     int n, p, t, df;        /* samples, columns of [1 C], traits, residual df */
     double *Q;              /* n x p, orthonormal columns spanning [1 C] */
     double *Yr;             /* n x t, the traits with [1 C] projected out */
     double *yy;             /* t: their sums of squares */
+    int N;                  /* rows of the dosages tested: n, or more once spread */
+    double *Qs, *Ys;        /* Q and Yr spread over N rows (or Q and Yr themselves) */
 };
 
 void g5_linreg_free(g5_linreg_t *L)
 {
     if (!L) return;
+    if (L->Qs != L->Q) free(L->Qs);
+    if (L->Ys != L->Yr) free(L->Ys);
     free(L->Q); free(L->Yr); free(L->yy);
     free(L);
 }
@@ -101,45 +111,69 @@ g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *
     }
     free(tmp);
     for (int k = 0; k < t; k++) L->yy[k] = cblas_ddot(n, L->Yr + (size_t)k * n, 1, L->Yr + (size_t)k * n, 1);
+    L->N = n;
+    L->Qs = L->Q;
+    L->Ys = L->Yr;
     return L;
 fail:
     g5_linreg_free(L);
     return NULL;
 }
 
-size_t g5_linreg_work(const g5_linreg_t *L, int b)
-{
-    // the residualised block (n x b), Q'X (p x b), X'Y (b x t), norms (2b)
-    return (size_t)L->n * b + (size_t)L->p * b + (size_t)b * L->t + 2 * (size_t)b;
-}
-
-void g5_linreg_test(const g5_linreg_t *L, int b, const double *X, double *work, g5_lmres_t *out)
+int g5_linreg_spread(g5_linreg_t *L, int N, const int *rows)
 {
     int n = L->n, p = L->p, t = L->t;
-    double *Xr = work, *tmp = Xr + (size_t)n * b, *XY = tmp + (size_t)p * b, *xx = XY + (size_t)b * t,
-           *raw = xx + b;
-    memcpy(Xr, X, (size_t)n * b * sizeof *X);
-    for (int v = 0; v < b; v++) raw[v] = cblas_ddot(n, X + (size_t)v * n, 1, X + (size_t)v * n, 1);
-    project_out(L->Q, n, p, Xr, b, tmp);
-    for (int v = 0; v < b; v++) xx[v] = cblas_ddot(n, Xr + (size_t)v * n, 1, Xr + (size_t)v * n, 1);
-    // every variant against every trait at once
-    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, b, t, n, 1.0, Xr, n, L->Yr, n, 0.0, XY, b);
-    for (int v = 0; v < b; v++)
+    double *Qs = calloc((size_t)N * p + 1, sizeof *Qs), *Ys = calloc((size_t)N * t + 1, sizeof *Ys);
+    if (!Qs || !Ys) {
+        free(Qs);
+        free(Ys);
+        return -1;
+    }
+    for (int k = 0; k < p; k++)
+        for (int i = 0; i < n; i++) Qs[(size_t)k * N + rows[i]] = L->Q[(size_t)k * n + i];
+    for (int k = 0; k < t; k++)
+        for (int i = 0; i < n; i++) Ys[(size_t)k * N + rows[i]] = L->Yr[(size_t)k * n + i];
+    if (L->Qs != L->Q) free(L->Qs);
+    if (L->Ys != L->Yr) free(L->Ys);
+    L->N = N;
+    L->Qs = Qs;
+    L->Ys = Ys;
+    return 0;
+}
+
+size_t g5_linreg_work(const g5_linreg_t *L, int b)
+{
+    // Q'X (p x b), X'Y (b x t), the sums of squares (b)
+    return (size_t)L->p * b + (size_t)b * L->t + (size_t)b;
+}
+
+void g5_linreg_test(const g5_linreg_t *L, int b, const double *X, const double *sq, double *work,
+                    g5_lmres_t *out)
+{
+    int N = L->N, p = L->p, t = L->t;
+    double *QX = work, *XY = QX + (size_t)p * b, *raw = XY + (size_t)b * t;
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, p, b, N, 1.0, L->Qs, N, X, N, 0.0, QX, p);
+    // every variant against every trait at once: x'y_r is x_r'y_r
+    if (t) cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, b, t, N, 1.0, X, N, L->Ys, N, 0.0, XY, b);
+    for (int v = 0; v < b; v++) {
+        raw[v] = sq ? sq[v] : cblas_ddot(N, X + (size_t)v * N, 1, X + (size_t)v * N, 1);
+        double xx = raw[v] - cblas_ddot(p, QX + (size_t)v * p, 1, QX + (size_t)v * p, 1);
         for (int k = 0; k < t; k++) {
             g5_lmres_t *r = &out[(size_t)v * t + k];
-            if (!(xx[v] > COLLINEAR * COLLINEAR * raw[v]) || raw[v] == 0) {     // x in the covariates' span
+            if (!(xx > COLLINEAR_X * raw[v]) || raw[v] == 0) {     // x in the covariates' span
                 *r = (g5_lmres_t){ NAN, NAN, NAN, NAN, 0 };
                 continue;
             }
-            double beta = XY[(size_t)k * b + v] / xx[v];
-            double rss = L->yy[k] - beta * beta * xx[v];
+            double beta = XY[(size_t)k * b + v] / xx;
+            double rss = L->yy[k] - beta * beta * xx;
             if (rss < 0) rss = 0;
             r->beta = beta;
-            r->se = sqrt(rss / L->df / xx[v]);
+            r->se = sqrt(rss / L->df / xx);
             r->t = beta / r->se;
             r->df = L->df;
             r->p = t_p(r->t, L->df);
         }
+    }
 }
 
 int g5_linreg_one(int n, int c, const double *C, const double *y, const double *x, g5_lmres_t *out)

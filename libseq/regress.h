@@ -19,9 +19,19 @@
  * change the order of its sums -- and so the last digits -- with the
  * number of cores, where g5's outputs must not change.
  *
+ * Nor is the residualised x made: its product with a residualised trait
+ * is x'y_r itself (y_r is orthogonal to the covariates), and its sum of
+ * squares is x'x less the squares of its coordinates in the covariates'
+ * basis Q.  So a block costs two products, Q'X and X'Y_r, with no copy of
+ * X -- and a set of samples smaller than the genotypes' (traits with
+ * missing values) takes the genotypes as they are, with Q and Y_r spread
+ * over all samples, zero on those left out (g5_linreg_spread): every set
+ * reads the same block of dosages, gathered by none.
+ *
  * Samples must be the same for every trait of a set and every variant: a
- * variant with a sample missing needs the model refitted on the others
- * (g5_linreg_one does it the direct way).  p comes from Student's t (GSL).
+ * variant with a sample of the set missing needs the model refitted on the
+ * others (g5_linreg_one does it the direct way).  p comes from Student's t
+ * (GSL).
  */
 #ifndef G5_REGRESS_H
 #define G5_REGRESS_H
@@ -53,15 +63,28 @@ g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *
 size_t g5_linreg_work(const g5_linreg_t *L, int b);
 
 /**
+ * Take dosages on @p N samples, the model's own being rows[0..n-1] of them
+ * (increasing): the others weigh nothing.
+ * @return 0, or -1 (out of memory)
+ */
+int g5_linreg_spread(g5_linreg_t *L, int N, const int *rows);
+
+/**
  * Test a block of variants against every trait.  @p L is only read, so
  * threads may share it, each with its own @p work.
  * @param L     the regression
  * @param b     variants
- * @param X     n x b dosages, column by column (no missing values)
+ * @param X     dosages, column by column, one per variant: n values, or N
+ *              after g5_linreg_spread (any finite value, 0 say, where a
+ *              sample left out has none); none missing among the model's
+ * @param sq    per variant, the sum of squares of its dosages on the
+ *              model's samples, or NULL to sum the column (right unless
+ *              spread and nonzero on samples left out)
  * @param work  g5_linreg_work(L, b) doubles of scratch
  * @param out   b x t results: out[v * t + k] for variant v and trait k
  */
-void g5_linreg_test(const g5_linreg_t *L, int b, const double *X, double *work, g5_lmres_t *out);
+void g5_linreg_test(const g5_linreg_t *L, int b, const double *X, const double *sq, double *work,
+                    g5_lmres_t *out);
 
 /** Free (NULL is a no-op). */
 void g5_linreg_free(g5_linreg_t *L);

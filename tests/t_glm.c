@@ -174,7 +174,7 @@ int main(void)
     while (L && g5_geno_next(g, &v) == 1) {
         g5_lmres_t res[2];
         if (v->n == N) {
-            g5_linreg_test(L, 1, v->x, work, res);
+            g5_linreg_test(L, 1, v->x, NULL, work, res);
         } else {    // missing samples: refit on the others, as plink2 does
             double Cs[2 * N], ys[N], xs[N];
             int m = 0;

@@ -87,7 +87,7 @@ int main(void)
     ok(L != NULL, "covariates projected out %s", why);
     g5_lmres_t res[B * T];
     double *work = malloc(g5_linreg_work(L, B) * sizeof *work);
-    g5_linreg_test(L, B, X, work, res);
+    g5_linreg_test(L, B, X, NULL, work, res);
     int agree_one = 1, agree_ne = 1;
     for (int v = 0; v < B; v++)
         for (int k = 0; k < T; k++) {
@@ -127,9 +127,41 @@ int main(void)
     // a variant equal to a covariate: no test; a constant covariate: refused
     double Xs[N];
     memcpy(Xs, cov, sizeof Xs);
-    g5_linreg_test(L, 1, Xs, work, res);
+    g5_linreg_test(L, 1, Xs, NULL, work, res);
     ok(res[0].df == 0 && isnan(res[0].p), "a variant equal to a covariate gives no test");
     g5_linreg_free(L);
+
+    // A model on every third sample left out, spread over all: the dosages
+    // as they are (with junk where samples are left out, told by sq), the
+    // same results as the model on the gathered samples.
+    {
+        int rows[N], n = 0;
+        for (int i = 0; i < N; i++) if (i % 3) rows[n++] = i;
+        double gc[C * N], gy[T * N], gx[B * N], sq[B];
+        for (int k = 0; k < C; k++) for (int j = 0; j < n; j++) gc[k * n + j] = cov[k * N + rows[j]];
+        for (int k = 0; k < T; k++) for (int j = 0; j < n; j++) gy[k * n + j] = Y[k * N + rows[j]];
+        for (int v = 0; v < B; v++) {
+            sq[v] = 0;
+            for (int j = 0; j < n; j++) {
+                gx[v * n + j] = X[v * N + rows[j]];
+                sq[v] += gx[v * n + j] * gx[v * n + j];
+            }
+        }
+        g5_linreg_t *G = g5_linreg_init(n, C, gc, T, gy, why, sizeof why), *S = g5_linreg_init(n, C, gc, T, gy, why, sizeof why);
+        ok(G && S && g5_linreg_spread(S, N, rows) == 0, "a model spread over %d samples, %d its own", N, n);
+        double *w2 = malloc(g5_linreg_work(S, B) * sizeof *w2);
+        g5_lmres_t rg[B * T], rs[B * T];
+        g5_linreg_test(G, B, gx, NULL, w2, rg);
+        g5_linreg_test(S, B, X, sq, w2, rs);
+        int same = 1;
+        for (int i = 0; i < B * T; i++)
+            same &= close_to(rg[i].beta, rs[i].beta, 1e-12) && close_to(rg[i].se, rs[i].se, 1e-12)
+                    && close_to(rg[i].p, rs[i].p, 1e-11) && rg[i].df == rs[i].df && rs[i].df == n - C - 2;
+        ok(same, "spread: beta, SE and p as on the gathered samples, to 1e-12");
+        g5_linreg_free(G);
+        g5_linreg_free(S);
+        free(w2);
+    }
     free(work);
     double bad[2 * N];
     for (int i = 0; i < N; i++) { bad[i] = cov[N + i]; bad[N + i] = 2 * cov[N + i] + 1; }

@@ -156,8 +156,11 @@ typedef struct block {
 
 /* A worker's scratch. */
 typedef struct scratch {
-    double *xd;             /* complete variants of a group: n x BLOCK */
-    int dense[BLOCK];
+    double *x0;             /* the block's dosages, missing as 0: ns x cap */
+    double *sq0;            /* their sums of squares */
+    size_t m0;              /* variants x0 has room for */
+    double *sq;             /* sums of squares on a group's samples */
+    int *dense, mdense;     /* a group's variants tested as a block */
     double *Cs, *ys, *xs;       /* a variant's samples with a genotype, gathered */
     double *work;
     g5_logreg_t *lr;
@@ -579,6 +582,7 @@ static int make_groups(run_t *R, const g5_pheno_t *ph, const int *prow, const do
             free(reason);
             continue;
         }
+        if (!G->full && g5_linreg_spread(G->L, n, G->rows) < 0) goto oom;
         size_t w = g5_linreg_work(G->L, BLOCK);
         if (w > R->work) R->work = w;
         if ((size_t)G->n > R->maxn) R->maxn = G->n;
@@ -595,7 +599,7 @@ oom:
 
 static void scratch_free(scratch_t *s)
 {
-    free(s->xd); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
+    free(s->x0); free(s->sq0); free(s->sq); free(s->dense); free(s->Cs); free(s->ys); free(s->xs); free(s->work); free(s->lm);
     g5_logreg_free(s->lr);
     g5_gdecoder_free(s->dec);
     free(s);
@@ -612,8 +616,7 @@ static scratch_t *scratch_get(run_t *R)
     int maxq = 1;
     for (int g = 0; g < R->ngroups; g++) if (R->groups[g].nq > maxq) maxq = R->groups[g].nq;
     if (!(s = calloc(1, sizeof *s))) return NULL;
-    if (!(s->xd = malloc(n * BLOCK * sizeof *s->xd))
-        || !(s->Cs = malloc(n * (R->c + 1) * sizeof *s->Cs)) || !(s->ys = malloc(n * sizeof *s->ys))
+    if (!(s->Cs = malloc(n * (R->c + 1) * sizeof *s->Cs)) || !(s->ys = malloc(n * sizeof *s->ys))
         || !(s->xs = malloc(n * sizeof *s->xs)) || !(s->work = malloc((R->work + 1) * sizeof *s->work))
         || !(s->lm = malloc((size_t)BLOCK * maxq * sizeof *s->lm)) || !(s->lr = g5_logreg_init(n, R->c))
         || (R->lines && !(s->dec = g5_gdecoder_init(R->geno)))) {
@@ -708,13 +711,50 @@ static void set_lm(result_t *r, const g5_lmres_t *lm)
     r->p = lm->p;
 }
 
-/* The complete variants gathered for a group, tested at once. */
-static void test_dense(const group_t *G, block_t *b, scratch_t *s, int nd)
+/* The block's dosages with missing values as 0, and their sums of
+ * squares: what every group's block test reads (g5_linreg_spread).
+ * @return 0, or -1 (out of memory) */
+static int zero_missing(const run_t *R, const block_t *b, scratch_t *s)
 {
-    g5_linreg_test(G->L, nd, s->xd, s->work, s->lm);
-    for (int d = 0; d < nd; d++)
-        for (int k = 0; k < G->nq; k++)
-            set_lm(&b->res[(size_t)G->qt[k] * b->cap + s->dense[d]], &s->lm[(size_t)d * G->nq + k]);
+    size_t ns = (size_t)R->ns;
+    if ((size_t)b->nv > s->m0) {
+        double *x0 = realloc(s->x0, ns * b->cap * sizeof *x0), *sq0 = realloc(s->sq0, b->cap * sizeof *sq0),
+               *sq = realloc(s->sq, b->cap * sizeof *sq);
+        int *dense = realloc(s->dense, b->cap * sizeof *dense);
+        if (x0) s->x0 = x0;
+        if (sq0) s->sq0 = sq0;
+        if (sq) s->sq = sq;
+        if (dense) s->dense = dense;
+        if (!x0 || !sq0 || !sq || !dense) return -1;
+        s->m0 = (size_t)b->cap;
+    }
+    for (int v = 0; v < b->nv; v++) {
+        const double *x = b->x + v * ns;
+        double *x0 = s->x0 + v * ns, sum = 0;
+        for (size_t i = 0; i < ns; i++) {
+            double d = isnan(x[i]) ? 0 : x[i];
+            x0[i] = d;
+            sum += d * d;
+        }
+        s->sq0[v] = sum;
+    }
+    return 0;
+}
+
+/* A group's complete variants (s->dense, nd of them), tested as blocks of
+ * the block's columns: every column goes through the products, the
+ * complete ones are kept. */
+static void test_dense(const run_t *R, const group_t *G, block_t *b, scratch_t *s, int nd)
+{
+    for (int v0 = 0, d = 0; d < nd; v0 += BLOCK) {
+        int w = b->nv - v0 < BLOCK ? b->nv - v0 : BLOCK;
+        if (s->dense[d] >= v0 + w) continue;    // none of this chunk's
+        g5_linreg_test(G->L, w, s->x0 + (size_t)v0 * R->ns, s->sq + v0, s->work, s->lm);
+        for (; d < nd && s->dense[d] < v0 + w; d++)
+            for (int k = 0; k < G->nq; k++)
+                set_lm(&b->res[(size_t)G->qt[k] * b->cap + s->dense[d]],
+                       &s->lm[(size_t)(s->dense[d] - v0) * G->nq + k]);
+    }
 }
 
 /* Test one group's traits on a block. */
@@ -730,16 +770,16 @@ static void test_group(const run_t *R, const group_t *G, block_t *b, scratch_t *
             int t = k < G->nq ? G->qt[k] : G->bt[k - G->nq];
             b->res[(size_t)t * b->cap + v] = (result_t){ .eaf = eaf, .n = st.m, .status = (unsigned char)st.status };
         }
+        s->sq[v] = 0;
         if (st.status != ST_OK) continue;
-        if (G->nq && st.m == G->n) {    // complete: into the dense block
-            double *col = s->xd + (size_t)nd * G->n;
-            if (G->full) memcpy(col, x, (size_t)G->n * sizeof *col);
-            else for (int j = 0; j < G->n; j++) col[j] = x[G->rows[j]];
-            s->dense[nd++] = v;
-            if (nd == BLOCK) {
-                test_dense(G, b, s, nd);
-                nd = 0;
+        if (G->nq && st.m == G->n) {    // complete: tested with the block
+            double sq = s->sq0[v];
+            for (int j = 0; j < G->nout; j++) {
+                double d = x[G->out[j]];
+                if (!isnan(d)) sq -= d * d;
             }
+            s->sq[v] = sq;
+            s->dense[nd++] = v;
         } else if (G->nq) {             // samples missing: refit on the others, as plink2
             int m = gather(R, G, x, s);
             for (int k = 0; k < G->nq; k++) {
@@ -776,7 +816,7 @@ static void test_group(const run_t *R, const group_t *G, block_t *b, scratch_t *
             r->firth = (unsigned char)lr.firth;
         }
     }
-    if (nd) test_dense(G, b, s, nd);
+    if (nd) test_dense(R, G, b, s, nd);
 }
 
 /* Room for one more variant. */
@@ -913,6 +953,7 @@ static void *test_block(void *arg)
         if (res) b->res = res, b->mres = need;
         else ok = 0, snprintf(b->err, sizeof b->err, "out of memory");
     }
+    if (ok && zero_missing(R, b, s) < 0) ok = 0, snprintf(b->err, sizeof b->err, "out of memory");
     if (ok)
         for (int g = 0; g < R->ngroups; g++)
             if (R->groups[g].L) test_group(R, &R->groups[g], b, s);
