@@ -28,15 +28,14 @@ struct g5_linreg {
     double *Yr;             /* n x t, the traits with [1 C] projected out */
     double *yy;             /* t: their sums of squares */
     int N;                  /* rows of the dosages tested: n, or more once spread */
-    double *Qs, *Ys;        /* Q and Yr spread over N rows (or Q and Yr themselves) */
+    double *QY;             /* N x (p + t): [Q Yr] side by side, zero on rows not the model's:
+                               one product with a block gives Q'X and X'Yr, X packed once */
 };
 
 void g5_linreg_free(g5_linreg_t *L)
 {
     if (!L) return;
-    if (L->Qs != L->Q) free(L->Qs);
-    if (L->Ys != L->Yr) free(L->Ys);
-    free(L->Q); free(L->Yr); free(L->yy);
+    free(L->Q); free(L->Yr); free(L->yy); free(L->QY);
     free(L);
 }
 
@@ -111,9 +110,10 @@ g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *
     }
     free(tmp);
     for (int k = 0; k < t; k++) L->yy[k] = cblas_ddot(n, L->Yr + (size_t)k * n, 1, L->Yr + (size_t)k * n, 1);
-    L->N = n;
-    L->Qs = L->Q;
-    L->Ys = L->Yr;
+    if (g5_linreg_spread(L, n, NULL) < 0) {
+        g5_why(why, nwhy, "out of memory");
+        goto fail;
+    }
     return L;
 fail:
     g5_linreg_free(L);
@@ -123,41 +123,37 @@ fail:
 int g5_linreg_spread(g5_linreg_t *L, int N, const int *rows)
 {
     int n = L->n, p = L->p, t = L->t;
-    double *Qs = calloc((size_t)N * p + 1, sizeof *Qs), *Ys = calloc((size_t)N * t + 1, sizeof *Ys);
-    if (!Qs || !Ys) {
-        free(Qs);
-        free(Ys);
-        return -1;
+    double *QY = calloc((size_t)N * (p + t) + 1, sizeof *QY);
+    if (!QY) return -1;
+    for (int k = 0; k < p + t; k++) {
+        const double *src = k < p ? L->Q + (size_t)k * n : L->Yr + (size_t)(k - p) * n;
+        for (int i = 0; i < n; i++) QY[(size_t)k * N + (rows ? rows[i] : i)] = src[i];
     }
-    for (int k = 0; k < p; k++)
-        for (int i = 0; i < n; i++) Qs[(size_t)k * N + rows[i]] = L->Q[(size_t)k * n + i];
-    for (int k = 0; k < t; k++)
-        for (int i = 0; i < n; i++) Ys[(size_t)k * N + rows[i]] = L->Yr[(size_t)k * n + i];
-    if (L->Qs != L->Q) free(L->Qs);
-    if (L->Ys != L->Yr) free(L->Ys);
+    free(L->QY);
     L->N = N;
-    L->Qs = Qs;
-    L->Ys = Ys;
+    L->QY = QY;
     return 0;
 }
 
 size_t g5_linreg_work(const g5_linreg_t *L, int b)
 {
-    // Q'X (p x b), X'Y (b x t), the sums of squares (b)
-    return (size_t)L->p * b + (size_t)b * L->t + (size_t)b;
+    // X'[Q Yr] (b x (p + t)), the sums of squares (b)
+    return (size_t)b * (L->p + L->t) + (size_t)b;
 }
 
 void g5_linreg_test(const g5_linreg_t *L, int b, const double *X, const double *sq, double *work,
                     g5_lmres_t *out)
 {
     int N = L->N, p = L->p, t = L->t;
-    double *QX = work, *XY = QX + (size_t)p * b, *raw = XY + (size_t)b * t;
-    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, p, b, N, 1.0, L->Qs, N, X, N, 0.0, QX, p);
-    // every variant against every trait at once: x'y_r is x_r'y_r
-    if (t) cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, b, t, N, 1.0, X, N, L->Ys, N, 0.0, XY, b);
+    // X'[Q Yr]: each variant's coordinates in Q, then against every trait
+    // at once (x'y_r is x_r'y_r)
+    double *XQY = work, *raw = XQY + (size_t)b * (p + t);
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, b, p + t, N, 1.0, X, N, L->QY, N, 0.0, XQY, b);
+    const double *XY = XQY + (size_t)b * p;
     for (int v = 0; v < b; v++) {
         raw[v] = sq ? sq[v] : cblas_ddot(N, X + (size_t)v * N, 1, X + (size_t)v * N, 1);
-        double xx = raw[v] - cblas_ddot(p, QX + (size_t)v * p, 1, QX + (size_t)v * p, 1);
+        double xx = raw[v];
+        for (int k = 0; k < p; k++) xx -= XQY[(size_t)k * b + v] * XQY[(size_t)k * b + v];
         for (int k = 0; k < t; k++) {
             g5_lmres_t *r = &out[(size_t)v * t + k];
             if (!(xx > COLLINEAR_X * raw[v]) || raw[v] == 0) {     // x in the covariates' span

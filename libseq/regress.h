@@ -64,7 +64,7 @@ size_t g5_linreg_work(const g5_linreg_t *L, int b);
 
 /**
  * Take dosages on @p N samples, the model's own being rows[0..n-1] of them
- * (increasing): the others weigh nothing.
+ * (increasing; NULL: the first n): the others weigh nothing.
  * @return 0, or -1 (out of memory)
  */
 int g5_linreg_spread(g5_linreg_t *L, int N, const int *rows);
