@@ -45,6 +45,7 @@ struct g5_ssf {
     char md5hex[33];
     g5_ssf_run_t run;       // the header, then g5_ssf_write's rows, until sealed
     int header;             // the header is still in run (its text starts it)
+    int failed;             // g5_ssf_end failed: the file cannot be finished
     g5_ssf_kept_t *kept;    // g5_ssf_keep
     hts_tpool *pool;        // g5_ssf_pool: runs sealed there, in order ...
     hts_tpool_process *q;   // ... through this queue
@@ -427,7 +428,7 @@ static void keep_run(g5_ssf_kept_t *k, const g5_ssf_run_t *run, size_t start)
 
 g5_ssf_kept_t *g5_ssf_kept(g5_ssf_t *s)
 {
-    if (s->fp) return NULL;     // not ended
+    if (s->fp || s->failed) return NULL;     // not ended, or ended badly
     g5_ssf_kept_t *k = s->kept;
     s->kept = NULL;
     return k;
@@ -524,17 +525,21 @@ static void *seal_job(void *arg)
     return j;
 }
 
-/* Write the sealed runs that are back from the pool, all of them (waiting)
- * when @p all.  @return 0, or -1 with errno set */
-static int drain(g5_ssf_t *s, int all)
+enum drain { READY, ALL, DISCARD };
+
+/* Write the sealed runs that are back from the pool (READY), or all of them,
+ * waiting (ALL); or let them all go unwritten (DISCARD).
+ * @return 0, or -1 with errno set */
+static int drain(g5_ssf_t *s, enum drain how)
 {
     int r = 0;
     while (s->queued > 0) {
-        hts_tpool_result *res = all ? hts_tpool_next_result_wait(s->q) : hts_tpool_next_result(s->q);
+        hts_tpool_result *res = how == READY ? hts_tpool_next_result(s->q) : hts_tpool_next_result_wait(s->q);
         if (!res) break;
         job_t *j = hts_tpool_result_data(res);
         hts_tpool_delete_result(res, 0);
         s->queued--;
+        if (how == DISCARD) r = -1;
         if (r == 0 && j->failed) errno = ENOMEM, r = -1;
         if (r == 0 && write_run(s, &j->run, j->with_header) < 0) r = -1;
         g5_ssf_run_free(&j->run);
@@ -567,7 +572,7 @@ static int flush_own(g5_ssf_t *s)
             return errno = ENOMEM, -1;
         }
         s->queued++;
-        if (drain(s, 0) < 0) return -1;
+        if (drain(s, READY) < 0) return -1;
     } else if (write_run(s, run, s->header) < 0) {
         return -1;
     }
@@ -735,19 +740,22 @@ static void unlink_final(char *path)
 
 int g5_ssf_end(g5_ssf_t *s, char *why, size_t nwhy)
 {
+    const char *final = g5_out_final(s->data);
+    if (s->failed) return g5_why(why, nwhy, "cannot finish \"%s\": its writing failed", final);
     if (!s->fp) return 0;
+    s->failed = 1;          // until it has all gone well
     errno = 0;
-    int r = flush_own(s) < 0 || drain(s, 1) < 0 ? -1 : 0;
+    int r = flush_own(s) < 0 || drain(s, ALL) < 0 ? -1 : 0;
     // a reader's position at the end: the start of the end-of-file block
     uint64_t end = s->addr << 16;
     if (r == 0) r = put_bytes(s, bgzf_eof, sizeof bgzf_eof) < 0 || fflush(s->fp) != 0 ? -1 : 0;
     s->fp = NULL;           // closed by the commit or the abort
-    if (r < 0)
-        return g5_why(why, nwhy, "cannot write \"%s\": %s", g5_out_final(s->data), strerror(errno ? errno : EIO));
+    if (r < 0) return g5_why(why, nwhy, "cannot write \"%s\": %s", final, strerror(errno ? errno : EIO));
     r = g5_digest_end(s->md5, s->md5hex);
     s->md5 = NULL;
-    if (r < 0) return g5_why(why, nwhy, "MD5 of \"%s\" failed in libcrypto", g5_out_final(s->data));
-    if (hts_idx_finish(s->idx, end) < 0) return g5_why(why, nwhy, "cannot index \"%s\": out of memory", g5_out_final(s->data));
+    if (r < 0) return g5_why(why, nwhy, "MD5 of \"%s\" failed in libcrypto", final);
+    if (hts_idx_finish(s->idx, end) < 0) return g5_why(why, nwhy, "cannot index \"%s\": out of memory", final);
+    s->failed = 0;
     return 0;
 }
 
@@ -805,7 +813,7 @@ void g5_ssf_abort(g5_ssf_t *s)
     g5_out_abort(s->index);
     g5_out_abort(s->meta);
     if (s->q) {
-        drain(s, 1);
+        drain(s, DISCARD);
         hts_tpool_process_destroy(s->q);
     }
     if (s->idx) hts_idx_destroy(s->idx);

@@ -30,6 +30,7 @@ int g5_ssf_plot(g5_ssf_kept_t *kept, const char *prefix, const char *title, doub
     int64_t len[25] = { 0 };
     int status = -1;
     *lambda = NAN;
+    if (!kept) return g5_why(why, nwhy, "nothing kept to plot \"%s\" from", prefix);
     long long n = g5_ssf_kept_points(kept, &kp);
     if (n < 0) {
         g5_why(why, nwhy, "cannot read back the points of \"%s\": %s", prefix, strerror(errno));
