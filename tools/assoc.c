@@ -245,7 +245,7 @@ static void usage(FILE *fp)
         "                          PREFIX.TRAIT.qq.png|svg, PREFIX.log\n"
         "      --assembly NAME     genome assembly for the metadata: GRCh38, GRCh37,\n"
         "                          NCBI36, NCBI35, NCBI34 or NR [NR: not reported]\n"
-        "  -@, --threads INT       worker threads [0]\n"
+        "  -@, --threads INT       additional threads [0]\n"
         "      --progress, --no-progress, --verbosity INT, -h, --help\n"
         "\n"
         "See g5-assoc(1).\n");

@@ -8,9 +8,10 @@
  * gets likelihoods from libseq/gl (bases) and libseq/indel (reads realigned
  * to each haplotype), calls the genotypes, and writes the variant sites
  * through libseq/vcfout.  The genome is cut into fixed chunks; with -@ N,
- * N worker threads call chunks side by side, each with its own readers, and
- * the chunks are written in genome order, so the output does not depend on
- * the number of threads.
+ * N + 1 worker threads (N more than the one without -@, as in samtools)
+ * call chunks side by side, each with its own readers, while the main
+ * thread writes the chunks in genome order, so the output does not depend
+ * on the number of threads.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -1031,7 +1032,7 @@ int main_call(int argc, char *argv[])
     g5_progress_start(&progress, TOOL, "chunks", a.o.progress, nchunks);
     writer_t wr = { &a, hdr, &out, &progress };
     g5_chunk_job_t job = { worker_start, worker_work, chunk_emit, chunk_discard, worker_stop, &wr };
-    int r = g5_chunks_run(chunks, nchunks, a.o.threads > 0 ? a.o.threads : 1, &job, why, sizeof why);
+    int r = g5_chunks_run(chunks, nchunks, a.o.threads + 1, &job, why, sizeof why);
     g5_progress_done(&progress);
     if (r < 0) {
         g5_err(TOOL, "%s", why);

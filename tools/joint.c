@@ -81,7 +81,7 @@ static void usage(FILE *fp)
         "      --gvcf-out FILE     also the merged gVCF (.bcf or .vcf.gz, indexed): every\n"
         "                          sample's likelihoods and blocks, to add samples to\n"
         "                          later without reading these inputs again\n"
-        "  -@, --threads INT       worker threads [0: one]\n"
+        "  -@, --threads INT       additional threads [0]\n"
         "  -m, --memory SIZE       memory budget [2G]\n"
         "      --no-PG             no ##g5_jointCommand line\n"
         "      --progress, --no-progress, --verbosity INT, -h, --help\n"
@@ -661,7 +661,7 @@ int main_joint(int argc, char *argv[])
     // finished (four, see libseq/chunks)
     int gvcf = a.gvcf_out != NULL;
     size_t per = g5_gvcfs_worker_bytes(set) + (size_t)(4 * chunk_bytes(ns, gvcf));
-    int workers = a.o.threads > 0 ? a.o.threads : 1;
+    int workers = a.o.threads + 1;     // -@ N: N more than one, as in samtools
     if (!g5_gvcfs_indexed(set)) workers = 1;
     if ((size_t)workers * per > budget) workers = (int)(budget / per);
     if (workers < 1) {
@@ -669,7 +669,7 @@ int main_joint(int argc, char *argv[])
                a.ninputs, ns, (per >> 20) + 1);
         goto done;
     }
-    if (workers < (a.o.threads > 0 ? a.o.threads : 1) && a.o.verbosity > 0)
+    if (workers < a.o.threads + 1 && a.o.verbosity > 0)
         g5_info(TOOL, "%d worker%s: %s", workers, workers > 1 ? "s" : "",
                 g5_gvcfs_indexed(set) ? "as many as -m allows" : "inputs without an index are read front to back");
 

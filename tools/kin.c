@@ -71,7 +71,7 @@ static void usage(FILE *fp)
         "Output:\n"
         "  -o, --output PREFIX      PREFIX.kin0 (plink2's columns, then DEGREE),\n"
         "                           PREFIX.exclude.id, PREFIX.log\n"
-        "  -@, --threads INT        extra threads [0]\n"
+        "  -@, --threads INT       additional threads [0]\n"
         "  -m, --memory SIZE        memory budget [1G]\n"
         "      --progress, --no-progress, --verbosity INT, -h, --help\n"
         "\n"

@@ -101,7 +101,7 @@ static void usage(FILE *fp)
         "                          PREFIX.manhattan.png|svg and PREFIX.qq.png|svg, PREFIX.log\n"
         "      --trait TEXT        trait description for the metadata [the first input's]\n"
         "      --assembly NAME     genome assembly when no input's metadata names one\n"
-        "  -@, --threads INT       extra threads for compression [0]\n"
+        "  -@, --threads INT       additional threads, to compress [0]\n"
         "      --progress, --no-progress, --verbosity INT, -h, --help\n"
         "\n"
         "Columns after GWAS-SSF's: rsid n ref_allele z_score [n_cases n_controls]\n"

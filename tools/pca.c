@@ -79,7 +79,7 @@ static void usage(FILE *fp)
         "                          (plink2's formats), PREFIX.pca.png|svg (PC1 and\n"
         "                          PC2), PREFIX.log; with --project PREFIX.eigenvec,\n"
         "                          the plot and PREFIX.log\n"
-        "  -@, --threads INT       extra threads for reading [0]\n"
+        "  -@, --threads INT       additional threads, to read [0]\n"
         "  -m, --memory SIZE       memory budget [2G]: the samples' n x n matrix\n"
         "      --progress, --no-progress, --verbosity INT, -h, --help\n"
         "\n"

@@ -58,7 +58,7 @@ static void usage(FILE *fp)
         "                          access (open|controlled; missing: controlled)\n"
         "      --policy FILE       the disclosure policy GWAS-SSF files of controlled\n"
         "                          traits were written under (g5 assoc --release-policy)\n"
-        "  -@, --threads INT       extra threads to copy and hash files with [0]\n"
+        "  -@, --threads INT       additional threads, to copy and hash [0]\n"
         "      --verbosity INT, -h, --help\n"
         "\n"
         "See g5-release(1).\n");

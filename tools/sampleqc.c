@@ -81,7 +81,7 @@ static void usage(FILE *fp)
         "Output:\n"
         "  -o, --output PREFIX     PREFIX.sampleqc.tsv, PREFIX.sampleqc_mqc.tsv\n"
         "                          (MultiQC custom content), PREFIX.log\n"
-        "  -@, --threads INT       extra threads for reading [0]\n"
+        "  -@, --threads INT       additional threads, to read [0]\n"
         "      --progress, --no-progress, --verbosity INT, -h, --help\n"
         "\n"
         "See g5-sampleqc(1).\n");

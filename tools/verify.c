@@ -49,7 +49,7 @@ static void usage(FILE *fp)
         "      --sha256 HEX        the manifest's SHA-256, as g5 release printed it\n"
         "      --dict FILE         trait dictionary, as given to g5 release\n"
         "      --policy FILE       disclosure policy, as given to g5 release\n"
-        "  -@, --threads INT       extra threads to hash files with [0]\n"
+        "  -@, --threads INT       additional threads, to hash [0]\n"
         "      --verbosity INT, -h, --help\n"
         "\n"
         "See g5-verify(1).\n");
