@@ -8,12 +8,13 @@
 # variants planted in it in BAM-without-.bam.truth.vcf (dwgsim's
 # PREFIX.mutations.vcf: AF=0.5 het, AF=1 hom; gen-calls.sh makes them).
 # REPEATS rounds (default 3), interleaved, best wall time and highest RSS kept:
-#   g5 call -@ 1 -f REF S.bam          vs  bcftools mpileup -Ou -f REF S.bam |
+#   g5 call -@ 0 -f REF S.bam          vs  bcftools mpileup -Ou -f REF S.bam |
 #                                          bcftools call -m -v         (<= 0.33)
 #   the same on all the BAMs jointly                                   (<= 0.33)
-#   g5 call -@ 1 jointly over g5 call -@ THREADS jointly: the speedup (>= 1.8)
-#   g5 call -@ 1 S1 over g5 call -@ THREADS S1                         (reported)
-# -@ N is N calling threads (-@ 0 is one as well); the bcftools pipeline is
+#   g5 call -@ 0 jointly over g5 call -@ THREADS-1 jointly: the speedup (>= 1.8)
+#   g5 call -@ 0 S1 over g5 call -@ THREADS-1 S1                       (reported)
+# -@ N is N additional threads: N + 1 call (so -@ THREADS-1 has THREADS calling
+# threads, and -@ 0 one); the bcftools pipeline is
 # timed as a whole (two processes, so it may use up to two cores).  Both sides
 # write bgzipped VCF.
 #
@@ -32,7 +33,7 @@
 #             one side only counts too), target 0; bcftools' the same way,
 #             reported.  When g5 call has --gvcf: each sample's gVCF against
 #             the joint call the same way, target 0.
-#   threads   g5's -@ THREADS output has the same records as -@ 1.
+#   threads   g5's -@ THREADS-1 output has the same records as -@ 0.
 #   g5 concord, when g5 has it: its TP/FP/FN per type for every call set,
 #             against this script's (reported, no target).
 #
@@ -79,6 +80,7 @@ has_gvcf=0
 sed -i "2a # g5: $(ver "$g5" --version)  bcftools: $(ver "$bcftools" --version)  ref: $ref ($ref_len bp)  bams: ${bams[*]} ($records records)  samples: ${samples[*]}  repeats: $repeats  threads: $T" "$BENCH_TSV"
 echo "call-bench: ${bams[*]} ($records records) on $ref ($ref_len bp), best of $repeats" >&2
 
+X=$((T > 1 ? T - 1 : 0))                # -@ X: T calling threads
 g5l() { echo "g5 call -@ $1 $2"; }                               # labels
 bcl() { echo "bcftools mpileup|call -m $1"; }
 # the peer, timed as one command: bcf_pipe OUT BAM...
@@ -89,22 +91,22 @@ for ((r = 1; r <= repeats; r++)); do
     echo "round $r" >&2
     for ((i = 0; i < ns; i++)); do
         s=${samples[$i]}
-        bench_time "$(g5l 1 "$s")" "$g5" call -@ 1 -f "$ref" -o "$vcfs/g5.$s.vcf.gz" "${bams[$i]}"
+        bench_time "$(g5l 0 "$s")" "$g5" call -@ 0 -f "$ref" -o "$vcfs/g5.$s.vcf.gz" "${bams[$i]}"
         bench_time "$(bcl "$s")" "${bcf_pipe[@]}" "$vcfs/bcftools.$s.vcf.gz" "${bams[$i]}"
     done
-    bench_time "$(g5l 1 "$all")" "$g5" call -@ 1 -f "$ref" -o "$vcfs/g5.joint.vcf.gz" "${bams[@]}"
+    bench_time "$(g5l 0 "$all")" "$g5" call -@ 0 -f "$ref" -o "$vcfs/g5.joint.vcf.gz" "${bams[@]}"
     bench_time "$(bcl "$all")" "${bcf_pipe[@]}" "$vcfs/bcftools.joint.vcf.gz" "${bams[@]}"
-    bench_time "$(g5l "$T" "$all")" "$g5" call -@ "$T" -f "$ref" -o "$vcfs/g5.joint.t$T.vcf.gz" "${bams[@]}"
-    bench_time "$(g5l "$T" "${samples[0]}")" "$g5" call -@ "$T" -f "$ref" -o "$vcfs/g5.${samples[0]}.t$T.vcf.gz" "${bams[0]}"
+    bench_time "$(g5l "$X" "$all")" "$g5" call -@ "$X" -f "$ref" -o "$vcfs/g5.joint.t$T.vcf.gz" "${bams[@]}"
+    bench_time "$(g5l "$X" "${samples[0]}")" "$g5" call -@ "$X" -f "$ref" -o "$vcfs/g5.${samples[0]}.t$T.vcf.gz" "${bams[0]}"
 done
 
 # --- not timed: outputs -------------------------------------------------------
 
 noprov() { zcat "$1" | grep -v '^##g5_call'; }
 cmp -s <(noprov "$vcfs/g5.joint.vcf.gz") <(noprov "$vcfs/g5.joint.t$T.vcf.gz") \
-    && same_t="-@ $T records identical to -@ 1" || same_t="-@ $T RECORDS DIFFER from -@ 1"
+    && same_t="-@ $X records identical to -@ 0" || same_t="-@ $X RECORDS DIFFER from -@ 0"
 cmp -s <(noprov "$vcfs/g5.${samples[0]}.vcf.gz") <(noprov "$vcfs/g5.${samples[0]}.t$T.vcf.gz") \
-    && same_t1="-@ $T records identical to -@ 1" || same_t1="-@ $T RECORDS DIFFER from -@ 1"
+    && same_t1="-@ $X records identical to -@ 0" || same_t1="-@ $X RECORDS DIFFER from -@ 0"
 gvcf_err=
 if [ "$has_gvcf" = 1 ]; then
     for ((i = 0; i < ns; i++)); do
@@ -164,11 +166,11 @@ bound=$(awk -v c="$chunk" -v t="$T" '
 
 for ((i = 0; i < ns; i++)); do
     s=${samples[$i]}
-    bench_ratio "$(g5l 1 "$s")" "$(bcl "$s")" 0.33 "one sample"
+    bench_ratio "$(g5l 0 "$s")" "$(bcl "$s")" 0.33 "one sample"
 done
-bench_ratio "$(g5l 1 "$all")" "$(bcl "$all")" 0.33 "$ns samples jointly"
-speedup "$(g5l 1 "$all")" "$(g5l "$T" "$all")" 1.8 "$same_t; at most ${bound}x with ${chunk}-bp chunks"
-speedup "$(g5l 1 "${samples[0]}")" "$(g5l "$T" "${samples[0]}")" - "$same_t1"
+bench_ratio "$(g5l 0 "$all")" "$(bcl "$all")" 0.33 "$ns samples jointly"
+speedup "$(g5l 0 "$all")" "$(g5l "$X" "$all")" 1.8 "$same_t; at most ${bound}x with ${chunk}-bp chunks"
+speedup "$(g5l 0 "${samples[0]}")" "$(g5l "$X" "${samples[0]}")" - "$same_t1"
 
 for ((i = 0; i < ns; i++)); do
     s=${samples[$i]}
