@@ -91,8 +91,11 @@ g5_pheno_t *g5_pheno_read(const char *path, char *why, size_t nwhy)
         goto fail;
     }
 
-    // the header: IID (or plink's FID IID), then the columns
-    if (read_line(fp, &line, &mline) < 0) {
+    // the header: IID (or plink's FID IID), then the columns, after any
+    // "# " comment lines (g5's provenance: an .eigenvec given as covariates)
+    int got;
+    while ((got = read_line(fp, &line, &mline)) >= 0 && !strncmp(line, "# ", 2)) lineno++;
+    if (got < 0) {
         g5_why(why, nwhy, "\"%s\" is empty", path);
         goto fail;
     }

@@ -90,7 +90,7 @@ sub half7 { my $x = abs shift; $x ? 0.5 * 10 ** (int(log($x) / log(10) + 100) - 
 open my $P, '<', $pl or die "$pl: $!\n"; scalar <$P>;
 my (%p, @order);
 while (<$P>) { chomp; my @f = split /\t/; $p{join ' ', sort @f[0, 1]} = \@f; push @order, "$f[0] $f[1]" }
-open my $G, '<', $g5 or die "$g5: $!\n"; scalar <$G>;
+open my $G, '<', $g5 or die "$g5: $!\n"; my $h = <$G>; $h = <$G> if $h =~ /^# g5 /;
 my ($both, $only, $ord, $nsnp, $hb, $ib, $noint, $ku, $kbad, $z, $zbad, $dig, $i) = (0) x 13;
 my @w = (0, 0, 0); my @zrows; my $w1 = 0;
 while (<$G>) {
@@ -184,18 +184,19 @@ vs "all pairs" "$A.kin0" "$T/pl/k.kin0"
 set -- $ZERO
 [ "$1" -gt 0 ] && [ "$2" = 0 ]
 ok $? "a kinship of exactly 0 is printed 0, as plink2 prints it ($1 such pairs; $2 not: $3)"
-is "$(head -1 "$A.kin0")" "$(printf '#IID1\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP\tDEGREE')" "header: plink2's .kin0 columns, then DEGREE"
-is "$(tail -n +2 "$A.kin0" | wc -l)" $NP "every one of the $NP pairs written"
+is "$(head -1 "$A.kin0" | cut -c 1-11)" "# g5 kin 0." ".kin0: g5's provenance first"
+is "$(header "$A.kin0")" "$(printf '#IID1\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP\tDEGREE')" "header: plink2's .kin0 columns, then DEGREE"
+is "$(grep -vc '^#' "$A.kin0")" $NP "every one of the $NP pairs written"
 is "$(sed -n 's/^variants: \([0-9]*\) read, \([0-9]*\) counted.*/\1 \2/p' "$A.log")" "$NV $NV" "log: $NV variants read, all counted"
 is "$(grep '^samples:' "$A.log")" "samples: $NS in \"$V\"" "log: the samples"
 
 # --- degrees ------------------------------------------------------------------
 
-awk -F'\t' 'NR > 1 { k = $6 + 0; d = k > 0.354 ? "dup/MZ" : k > 0.177 ? "1st" : k > 0.0884 ? "2nd" : k > 0.0442 ? "3rd" : "unrelated"
+awk -F'\t' '!/^#/ { k = $6 + 0; d = k > 0.354 ? "dup/MZ" : k > 0.177 ? "1st" : k > 0.0884 ? "2nd" : k > 0.0442 ? "3rd" : "unrelated"
     if ($7 != d) { bad++; if (bad <= 3) printf "%s/%s %s %s ", $1, $2, $6, $7 } } END { print bad + 0 }' "$A.kin0" >"$T/deg"
 is "$(awk '{ print $NF }' "$T/deg")" 0 "DEGREE of every pair by KING's thresholds (>0.354, >0.177, >0.0884, >0.0442) on its KINSHIP"
 for d in dup/MZ 1st 2nd 3rd unrelated; do
-    n=$(awk -F'\t' -v d=$d 'NR > 1 && $7 == d' "$A.kin0" | wc -l)
+    n=$(awk -F'\t' -v d=$d '!/^#/ && $7 == d' "$A.kin0" | wc -l)
     is "$(awk -F'\t' -v d=$d '$1 == "degree" && $2 == d { print $3 }' "$A.log")" "$n" "log: $n pairs $d, as in the table"
 done
 got=$(pairs "$A.kin0" DUP1:HG00236)
@@ -217,21 +218,21 @@ is "${got##*:}" 3rd "HALF1 and GKID1 (expected 1/16): 3rd degree"
 
 mkdir -p "$T/d"
 runs "--min-kinship at its default" "$G5" kin -o "$T/d/k" "$V"
-awk -F'\t' 'NR == 1 || $6 >= 0.0442' "$A.kin0" >"$T/d.want"
-same_file "$T/d/k.kin0" "$T/d.want" "default: the $(($(wc -l <"$T/d.want") - 1)) pairs with KINSHIP >= 0.0442 of the all-pairs table"
-same_file "$T/d/k.exclude.id" "$A.exclude.id" "default: the same exclusion list (from every pair, not only those written)"
+awk -F'\t' '/^# g5 / { next } /^#/ || $6 >= 0.0442' "$A.kin0" >"$T/d.want"
+same_body "$T/d/k.kin0" "$T/d.want" "default: the $(($(wc -l <"$T/d.want") - 1)) pairs with KINSHIP >= 0.0442 of the all-pairs table"
+same_body "$T/d/k.exclude.id" "$A.exclude.id" "default: the same exclusion list (from every pair, not only those written)"
 is "$(grep '^pairs:' "$T/d/k.log")" "pairs: $NP, $(($(wc -l <"$T/d.want") - 1)) written (kinship >= 0.0442)" "log: pairs computed and written"
 runs "--min-kinship 0.2" "$G5" kin --min-kinship 0.2 -o "$T/d/h" "$V"
-awk -F'\t' 'NR == 1 || $6 >= 0.2' "$A.kin0" >"$T/h.want"
-same_file "$T/d/h.kin0" "$T/h.want" "--min-kinship 0.2: the $(($(wc -l <"$T/h.want") - 1)) pairs at 0.2 or more"
+awk -F'\t' '/^# g5 / { next } /^#/ || $6 >= 0.2' "$A.kin0" >"$T/h.want"
+same_body "$T/d/h.kin0" "$T/h.want" "--min-kinship 0.2: the $(($(wc -l <"$T/h.want") - 1)) pairs at 0.2 or more"
 king "$T/pl/h" --vcf "$V" --king-table-filter 0.2
-is "$(tail -n +2 "$T/d/h.kin0" | wc -l)" "$(tail -n +2 "$T/pl/h.kin0" | wc -l)" "--min-kinship 0.2: as many pairs as plink2 --king-table-filter 0.2"
+is "$(grep -vc '^#' "$T/d/h.kin0")" "$(tail -n +2 "$T/pl/h.kin0" | wc -l)" "--min-kinship 0.2: as many pairs as plink2 --king-table-filter 0.2"
 
 # --- the exclusion list -----------------------------------------------------------
 
-is "$(head -1 "$A.exclude.id")" "#IID" "exclude.id: header #IID"
-tail -n +2 "$A.exclude.id" | sort >"$T/ex.got"
-left=$(awk -F'\t' 'NR == FNR { x[$1] = 1; next } FNR > 1 && !($1 in x) && !($2 in x) && $6 > 0.0884' "$T/ex.got" "$A.kin0" | wc -l)
+is "$(header "$A.exclude.id")" "#IID" "exclude.id: header #IID, after g5's provenance"
+grep -v '^#' "$A.exclude.id" | sort >"$T/ex.got"
+left=$(awk -F'\t' 'NR == FNR { x[$1] = 1; next } !/^#/ && !($1 in x) && !($2 in x) && $6 > 0.0884' "$T/ex.got" "$A.kin0" | wc -l)
 is "$left" 0 "no pair above 0.0884 left among the $((NS - $(wc -l <"$T/ex.got"))) samples kept"
 perl "$T/greedy.pl" "$T/ids" "$T/pl/k.kin0" 0.0884 | sort >"$T/ex.want"
 same_file "$T/ex.got" "$T/ex.want" "the $(wc -l <"$T/ex.want") samples a greedy pass over plink2's table drops (most pairs first, ties by sample order)"
@@ -248,16 +249,16 @@ FAM=HG00097,HG00123,HG00236,HG00357,HG00381,DUP1,KID1,GKID1,HALF1
 bcftools view -s $FAM -Oz -o "$T/fam.vcf.gz" "$V"
 mkdir -p "$T/f"
 runs "the family and its founders alone (9 samples)" "$G5" kin --min-kinship -1 -o "$T/f/k" "$T/fam.vcf.gz"
-is "$(tail -n +2 "$T/f/k.exclude.id" | sort | paste -sd ' ')" "GKID1 HALF1 HG00236 KID1" \
+is "$(grep -v '^#' "$T/f/k.exclude.id" | sort | paste -sd ' ')" "GKID1 HALF1 HG00236 KID1" \
    "family: the 4 samples (the fewest, by hand) GKID1 HALF1 HG00236 KID1 excluded"
 # --cutoff 0.2: KID1 (3 pairs) goes, then HALF1 (2); DUP1-HG00236 and
 # GKID1-HG00357 are left, and the earlier of each goes
 runs "--cutoff 0.2" "$G5" kin --cutoff 0.2 -o "$T/f/c" "$T/fam.vcf.gz"
-is "$(tail -n +2 "$T/f/c.exclude.id" | sort | paste -sd ' ')" "HALF1 HG00236 HG00357 KID1" \
+is "$(grep -v '^#' "$T/f/c.exclude.id" | sort | paste -sd ' ')" "HALF1 HG00236 HG00357 KID1" \
    "--cutoff 0.2: HALF1 HG00236 HG00357 KID1 (ties to the earlier sample)"
 # pair-wise: the family's rows (sites monomorphic among them included) are those of the whole set
-awk -F'\t' -v s=$FAM 'BEGIN { n = split(s, a, ","); for (i = 1; i <= n; i++) f[a[i]] = 1 } NR == 1 || ($1 in f && $2 in f)' "$A.kin0" >"$T/fam.want"
-same_file "$T/f/k.kin0" "$T/fam.want" "family: each pair's row as in the whole set's table"
+awk -F'\t' -v s=$FAM 'BEGIN { n = split(s, a, ","); for (i = 1; i <= n; i++) f[a[i]] = 1 } /^# g5 / { next } /^#/ || ($1 in f && $2 in f)' "$A.kin0" >"$T/fam.want"
+same_body "$T/f/k.kin0" "$T/fam.want" "family: each pair's row as in the whole set's table"
 king "$T/pl/fam" --vcf "$T/fam.vcf.gz"
 vs "family" "$T/f/k.kin0" "$T/pl/fam.kin0"
 
@@ -268,13 +269,13 @@ perl -e 'srand(7); my @r; my $i = 0; while (<STDIN>) { chomp; push @r, "$_\t" . 
     for (my $i = $#r; $i > 0; $i--) { my $j = int(rand($i + 1)); @r[$i, $j] = @r[$j, $i] } print "IID\tGROUP\n", @r' <"$T/ids" >"$T/groups.tsv"
 mkdir -p "$T/w"
 runs "--within: two groups and a sample alone" "$G5" kin --within "$T/groups.tsv" --min-kinship -1 -o "$T/w/k" "$V"
-awk -F'\t' 'NR == FNR { g[$1] = $2; next } FNR == 1 || g[$1] == g[$2]' "$T/groups.tsv" "$A.kin0" >"$T/w.want"
-same_file "$T/w/k.kin0" "$T/w.want" "--within: the $(($(wc -l <"$T/w.want") - 1)) same-group rows of the all-pairs table"
+awk -F'\t' 'NR == FNR { g[$1] = $2; next } /^# g5 / { next } /^#/ || g[$1] == g[$2]' "$T/groups.tsv" "$A.kin0" >"$T/w.want"
+same_body "$T/w/k.kin0" "$T/w.want" "--within: the $(($(wc -l <"$T/w.want") - 1)) same-group rows of the all-pairs table"
 is "$(grep '^pairs:' "$T/w/k.log")" "pairs: $(($(wc -l <"$T/w.want") - 1)), $(($(wc -l <"$T/w.want") - 1)) written (kinship >= -1)" \
    "--within: log: only same-group pairs computed"
 runs "--within at the default --min-kinship" "$G5" kin --within "$T/groups.tsv" -o "$T/w/d" "$V"
 awk -F'\t' 'NR == 1 || $6 >= 0.0442' "$T/w.want" >"$T/wd.want"
-same_file "$T/w/d.kin0" "$T/wd.want" "--within, default --min-kinship: its same-group rows at 0.0442 or more"
+same_body "$T/w/d.kin0" "$T/wd.want" "--within, default --min-kinship: its same-group rows at 0.0442 or more"
 
 # --- threads, memory, input formats ---------------------------------------------
 
@@ -282,8 +283,8 @@ mkdir -p "$T/t0" "$T/m"
 runs "-@ 0" "$G5" kin -@ 0 --min-kinship -1 -o "$T/t0/k" "$V"
 runs "-m 1M -@ 2 (variants in chunks)" "$G5" kin -m 1M -@ 2 --min-kinship -1 -o "$T/m/k" "$V"
 for x in t0 m; do
-    same_file "$T/$x/k.kin0" "$A.kin0" "$x: .kin0 byte for byte as -@ 2"
-    same_file "$T/$x/k.exclude.id" "$A.exclude.id" "$x: .exclude.id byte for byte"
+    same_body "$T/$x/k.kin0" "$A.kin0" "$x: .kin0 byte for byte as -@ 2 (but for the command line)"
+    same_body "$T/$x/k.exclude.id" "$A.exclude.id" "$x: .exclude.id byte for byte (but for the command line)"
     grep -v '^# g5 kin' "$T/$x/k.log" >"$T/$x.log"; grep -v '^# g5 kin' "$A.log" >"$T/a.log"
     same_file "$T/$x.log" "$T/a.log" "$x: the log but for the command line"
 done
@@ -291,11 +292,11 @@ done
 plink2 --silent --vcf "$V" --make-bed --out "$T/pl/bed" >/dev/null 2>&1 || diag "plink2 --make-bed failed"
 mkdir -p "$T/b"
 runs ".bed input (plink2 --make-bed of the VCF)" "$G5" kin --min-kinship -1 -o "$T/b/k" "$T/pl/bed.bed"
-same_file "$T/b/k.kin0" "$A.kin0" ".bed: the same .kin0 as the VCF"
-same_file "$T/b/k.exclude.id" "$A.exclude.id" ".bed: the same .exclude.id"
+same_body "$T/b/k.kin0" "$A.kin0" ".bed: the same .kin0 as the VCF"
+same_body "$T/b/k.exclude.id" "$A.exclude.id" ".bed: the same .exclude.id"
 bcftools view -Ob -o "$T/kin.bcf" "$V"
 runs "BCF input" "$G5" kin --min-kinship -1 -o "$T/b/c" "$T/kin.bcf"
-same_file "$T/b/c.kin0" "$A.kin0" "BCF: the same .kin0 as the VCF"
+same_body "$T/b/c.kin0" "$A.kin0" "BCF: the same .kin0 as the VCF"
 
 # --- --maf, --geno --------------------------------------------------------------
 
@@ -318,7 +319,7 @@ bcftools view "$T/fam.vcf.gz" >"$T/fam.vcf"
 awk -F'\t' -v OFS='\t' '{ print } !/^#/ && ++n == 10 { a = "ACGT"; for (i = 1; i <= 4; i++) { b = substr(a, i, 1); if (b != $4 && b != $5) break }
     $5 = $5 "," b; $10 = "0/2"; print }' "$T/fam.vcf" >"$T/multi.vcf"
 runs "a triallelic record" "$G5" kin --min-kinship -1 -o "$T/f/multi" "$T/multi.vcf"
-same_file "$T/f/multi.kin0" "$T/f/k.kin0" "triallelic record: left out, the same .kin0"
+same_body "$T/f/multi.kin0" "$T/f/k.kin0" "triallelic record: left out, the same .kin0"
 is "$(sed -n 's/^variants: \([0-9]*\) read, .* \([0-9]*\) multiallelic.*/\1 \2/p' "$T/f/multi.log")" "$((NV + 1)) 1" \
    "triallelic record: log: $((NV + 1)) records read, 1 multiallelic"
 # haploid calls in records 5 (first sample "1") and 6 (second sample "0")
@@ -326,8 +327,9 @@ awk -F'\t' -v OFS='\t' -v c=./. '!/^#/ { n++; if (n == 5) $10 = c; if (n == 6) $
 awk -F'\t' -v OFS='\t' '!/^#/ { n++; if (n == 5) $10 = "1"; if (n == 6) $11 = "0" } 1' "$T/fam.vcf" >"$T/hap.vcf"
 awk -F'\t' '/^#/ || (++n != 5 && n != 6)' "$T/fam.vcf" >"$T/drop.vcf"
 for x in hap miss drop; do "$G5" kin --min-kinship -1 -o "$T/f/$x" "$T/$x.vcf" 2>/dev/null || diag "g5 kin failed on $x.vcf"; done
-cmp -s "$T/f/hap.kin0" "$T/f/miss.kin0" && how="the calls read as missing"
-cmp -s "$T/f/hap.kin0" "$T/f/drop.kin0" && how="their records left out"
+body() { grep -v '^# g5 ' "$1"; }
+cmp -s <(body "$T/f/hap.kin0") <(body "$T/f/miss.kin0") && how="the calls read as missing"
+cmp -s <(body "$T/f/hap.kin0") <(body "$T/f/drop.kin0") && how="their records left out"
 [ -n "${how-}" ]; ok $? "two haploid calls: not used (${how-used as calls})"
 grep -q '[^0-9]2 with calls that are not diploid' "$T/f/hap.log"; ok $? "two haploid calls: counted in the log"
 
@@ -336,7 +338,7 @@ grep -q '[^0-9]2 with calls that are not diploid' "$T/f/hap.log"; ok $? "two hap
 awk -F'\t' -v OFS='\t' '!/^#/ && $NF ~ /^0.1$|^1.0$/ { $NF = "0/0" } 1' "$T/fam.vcf" >"$T/nohet.vcf"
 runs "a sample without a heterozygous call" "$G5" kin --min-kinship -1 -o "$T/f/nohet" "$T/nohet.vcf"
 king "$T/pl/nohet" --vcf "$T/nohet.vcf"
-awk -F'\t' 'NR == FNR { if (FNR > 1) p[$1 ":" $2] = $0; next } FNR > 1 { split(p[$1 ":" $2], q, "\t")
+awk -F'\t' 'NR == FNR { if (FNR > 1) p[$1 ":" $2] = $0; next } !/^#/ { split(p[$1 ":" $2], q, "\t")
         fin = q[6] ~ /^-?[0-9.e+-]+$/; d = $5 - q[5]
         if ($3 != q[3] || d > 1e-6 || d < -1e-6 || ($6 == "NA") != !fin || (($1 == "HALF1") != !fin)) bad++ }
     END { print bad + 0 }' "$T/pl/nohet.kin0" "$T/f/nohet.kin0" >"$T/nohet.bad"

@@ -59,6 +59,17 @@ same_file() {
     fi
 }
 
+# same_body GOT WANT DESC: the same file but for g5's provenance line
+# ("# g5 TOOL VERSION: COMMAND"), which names each run's own command.
+same_body() {
+    grep -v '^# g5 ' "$1" >"$T/.body.got" || true
+    grep -v '^# g5 ' "$2" >"$T/.body.want" || true
+    same_file "$T/.body.got" "$T/.body.want" "$3"
+}
+
+# header FILE: its first line past the provenance line
+header() { grep -v '^# g5 ' "$1" | head -n 1; }
+
 runs() {
     local desc=$1; shift
     if "$@" >"$T/stdout" 2>"$T/stderr"; then _tap_result 0 "$desc"; else

@@ -68,7 +68,7 @@ diag "$NS samples, $NV variants, $(bcftools query -f '[%GT\n]' "$V" | grep -c '^
 cat >"$T/vec.pl" <<'EOF'
 use strict; use warnings;
 my ($fa, $fb, $k, $fmt) = @ARGV;
-sub table { my $f = shift; open my $F, '<', $f or die "$f: $!\n"; chomp(my $h = <$F>); my @h = split /\t/, $h;
+sub table { my $f = shift; open my $F, '<', $f or die "$f: $!\n"; my $h; do { chomp($h = <$F>) } while ($h =~ /^# g5 /); my @h = split /\t/, $h;
     my (%row, @ids); while (<$F>) { chomp; my @f = split /\t/; push @ids, $f[0]; $row{$f[0]} = \@f } (\@h, \%row, \@ids) }
 sub sig { my $s = shift; $s =~ s/e.*//i; $s =~ s/[-.]//g; $s =~ s/^0+//; length $s }
 my ($ha, $ra, $ia) = table($fa); my ($hb, $rb, $ib) = table($fb);
@@ -154,15 +154,16 @@ G=$T/a/p P=$T/pl/p
 runs "-k $K on $NS samples and $NV variants" "$G5" pca -k $K -o "$G" "$V"
 plink --vcf "$V" --pca $K meanimpute --out "$P"
 vs "all variants" "$G" "$P"
-is "$(head -1 "$G.eigenvec")" "$(printf '#IID\tPC1\tPC2\tPC3\tPC4\tPC5')" ".eigenvec header: #IID PC1..PC$K"
+is "$(header "$G.eigenvec")" "$(printf '#IID\tPC1\tPC2\tPC3\tPC4\tPC5')" ".eigenvec header: #IID PC1..PC$K"
 set -- $(g5_nvar "$G") 0 0
 is "$(($1 + $2))" "$(pl_nvar "$P")" "log: $1 variants used and $2 monomorphic ones counted, as plink2's $(pl_nvar "$P")"
 is "$(grep '^samples:' "$G.log")" "samples: $NS in \"$V\"" "log: the samples"
-is "$(tail -n +2 "$G.loadings" | wc -l)" "$1" ".loadings: one line per variant used ($1)"
-is "$(head -1 "$G.loadings")" "$(printf '#CHROM\tPOS\tID\tREF\tALT\tALT_FREQ\tPC1\tPC2\tPC3\tPC4\tPC5')" \
+is "$(grep -vc '^#' "$G.loadings")" "$1" ".loadings: one line per variant used ($1)"
+is "$(head -1 "$G.loadings" | cut -c 1-12)" "# g5 pca 0.1" ".loadings: g5's provenance first"
+is "$(header "$G.loadings")" "$(printf '#CHROM\tPOS\tID\tREF\tALT\tALT_FREQ\tPC1\tPC2\tPC3\tPC4\tPC5')" \
    ".loadings header: #CHROM POS ID REF ALT ALT_FREQ PC1..PC$K"
 # an eigenvector's sign: its largest component (the first of equals) positive
-sgn=$(awk -F'\t' 'NR > 1 { for (j = 2; j <= NF; j++) { a = $j < 0 ? -$j : $j; if (a > m[j]) { m[j] = a; s[j] = $j > 0 } } }
+sgn=$(awk -F'\t' '!/^#/ { for (j = 2; j <= NF; j++) { a = $j < 0 ? -$j : $j; if (a > m[j]) { m[j] = a; s[j] = $j > 0 } } }
     END { for (j = 2; j <= NF; j++) printf "%s%d", (j > 2 ? "," : ""), s[j] }' "$G.eigenvec")
 is "$sgn" "1,1,1,1,1" "each PC's largest component is positive (the sign rule of pca.h)"
 
@@ -212,7 +213,7 @@ runs "components of the $(wc -l <"$T/train.ids") training samples ($NT variants 
 runs "--project the $(wc -l <"$T/held.ids") held-out samples" "$G5" pca --project "$TR.loadings" -o "$T/pj/held" "$T/held.vcf.gz"
 miss=$(awk -F'\t' 'NR == FNR { if (!/^#/) v[$1 ":" $2 ":" $4 ":" $5] = 1; next } !/^#/ && ($1 ":" $2 ":" $4 ":" $5) in v { n++ }
     END { print n + 0 }' "$T/held.vcf" "$TR.loadings")
-miss=$(($(tail -n +2 "$TR.loadings" | wc -l) - miss))
+miss=$(($(grep -vc '^#' "$TR.loadings") - miss))
 grep -q "^variants: $(($NV - NV / 50)) read, $((NT - miss)) on the loadings (0 with REF and ALT swapped); $miss of the loadings missing here" "$T/pj/held.log"
 ok $? "--project: log: $((NT - miss)) variants on the loadings, $miss missing ($(grep '^variants:' "$T/pj/held.log"))"
 plink --vcf "$T/train.vcf.gz" --freq --pca $K allele-wts meanimpute --out "$T/pl/train"
@@ -241,7 +242,7 @@ runs "--project the training samples onto their own loadings" "$G5" pca --projec
 set -- $(perl "$T/vec.pl" "$T/pj/self.eigenvec" "$TR.eigenvec" $K PC%d)
 [ "$1" = "$(wc -l <"$T/train.ids")" ] && [ "$2 $3 $4" = "0 0 0" ] && all_le "$8" 1e-6 && all_ge "$7" 0.999999 && all_le "$7" 1.000001
 ok $? "--project: the training samples get back their .eigenvec values, signs too, within 1e-6 (max |d| $8; scale $7)"
-is "$(head -1 "$T/pj/self.eigenvec")" "$(head -1 "$TR.eigenvec")" "--project: .eigenvec header as the training run's"
+is "$(header "$T/pj/self.eigenvec")" "$(header "$TR.eigenvec")" "--project: .eigenvec header as the training run's"
 
 # REF and ALT swapped, and genotype codes 0 and 1, in every 7th record
 perl -F'\t' -lane 'if (/^#/ || $. % 7) { print; next }
@@ -250,14 +251,14 @@ perl -F'\t' -lane 'if (/^#/ || $. % 7) { print; next }
 nsw=$(awk -F'\t' 'NR == FNR { if (!/^#/) v[$1 ":" $2 ":" $5 ":" $4] = 1; next } !/^#/ && ($1 ":" $2 ":" $4 ":" $5) in v { n++ }
     END { print n + 0 }' "$T/swap.vcf" "$TR.loadings")
 runs "--project a VCF with REF and ALT swapped in every 7th record" "$G5" pca --project "$TR.loadings" -o "$T/pj/swap" "$T/swap.vcf"
-same_file "$T/pj/swap.eigenvec" "$T/pj/held.eigenvec" "swapped alleles: the same projection, byte for byte"
+same_body "$T/pj/swap.eigenvec" "$T/pj/held.eigenvec" "swapped alleles: the same projection, byte for byte"
 grep -q "on the loadings ($nsw with REF and ALT swapped)" "$T/pj/swap.log"
 ok $? "swapped alleles: log: $nsw with REF and ALT swapped ($(grep '^variants:' "$T/pj/swap.log"))"
 plink --vcf "$T/held.vcf.gz" --make-bed --out "$T/pl/held"
 runs "--project a .bed (plink2 --make-bed of the held-out VCF)" "$G5" pca --project "$TR.loadings" -o "$T/pj/bed" "$T/pl/held.bed"
-same_file "$T/pj/bed.eigenvec" "$T/pj/held.eigenvec" "--project .bed: the same .eigenvec as the VCF"
+same_body "$T/pj/bed.eigenvec" "$T/pj/held.eigenvec" "--project .bed: the same .eigenvec as the VCF"
 runs "--project, -@ 2" "$G5" pca --project "$TR.loadings" -@ 2 -o "$T/pj/held2" "$T/held.vcf.gz"
-same_file "$T/pj/held2.eigenvec" "$T/pj/held.eigenvec" "--project -@ 2: the same .eigenvec"
+same_body "$T/pj/held2.eigenvec" "$T/pj/held.eigenvec" "--project -@ 2: the same .eigenvec"
 
 # a record twice in the training VCF: g5 pca must not write loadings that
 # --project then refuses (either it refuses the VCF, or --project takes them)
@@ -281,7 +282,7 @@ runs "BCF input" "$G5" pca -k $K -o "$T/fmt/bcf" "$T/pca.bcf"
 runs ".bed input (plink2 --make-bed of the VCF)" "$G5" pca -k $K -o "$T/fmt/bed" "$T/pl/bed.bed"
 for x in t0 t2 bcf bed; do
     for e in eigenvec eigenval loadings; do
-        same_file "$T/fmt/$x.$e" "$A.$e" "$x: .$e byte for byte as the first run's"
+        same_body "$T/fmt/$x.$e" "$A.$e" "$x: .$e byte for byte as the first run's (but for the command line)"
     done
 done
 
@@ -302,7 +303,7 @@ if [ -e "$A.pca.png" ] || [ -e "$A.pca.svg" ]; then
         same_file "$T/plot/a.pca.png" "$T/plot/b.pca.png" "--labels: the same PNG bytes in both runs"
         same_file "$T/plot/a.pca.svg" "$T/plot/b.pca.svg" "--labels: the same SVG in both runs"
         cmp -s "$T/plot/a.pca.png" "$A.pca.png"; ok $((!$?)) "--labels: the plot differs from the unlabelled one"
-        same_file "$T/plot/a.eigenvec" "$A.eigenvec" "--labels: .eigenvec unchanged"
+        same_body "$T/plot/a.eigenvec" "$A.eigenvec" "--labels: .eigenvec unchanged"
     else
         skip "--labels" "g5 pca has no --labels yet"
     fi

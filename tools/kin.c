@@ -278,6 +278,7 @@ int main_kin(int argc, char *argv[])
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }
+    g5_prov_tsv(fp, TOOL, a.cmdline);
     fputs("#IID1\tIID2\tNSNP\tHETHET\tIBS0\tKINSHIP\tDEGREE\n", fp);
     long long by_degree[NDEGREES] = { 0 }, npairs = 0, written = 0, no_estimate = 0;
     // plink2's order: by the later sample, then the earlier, later first
@@ -330,6 +331,7 @@ int main_kin(int argc, char *argv[])
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }
+    g5_prov_tsv(fp, TOOL, a.cmdline);      // plink2 --remove reads past it
     fputs("#IID\n", fp);
     for (int i = 0; i < n; i++)
         if (drop[i]) fprintf(fp, "%s\n", g5_geno_sample(g, i));

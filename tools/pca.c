@@ -189,6 +189,7 @@ static double use_variant(const args_t *a, const g5_gvar_t *v, int n, counts_t *
 static int write_eigenvec(const args_t *a, g5_geno_t *g, int n, int k, const double *u, int by_sample)
 {
     kstring_t s = KS_INITIALIZE, path = KS_INITIALIZE;
+    g5_prov_kput(&s, TOOL, a->cmdline);     // plink2 reads past it
     kputs("#IID", &s);
     for (int c = 0; c < k; c++) ksprintf(&s, "\tPC%d", c + 1);
     kputc('\n', &s);
@@ -444,6 +445,7 @@ static int compute(const args_t *a, kstring_t *log)
         g5_err_errno(TOOL, "cannot write \"%s\"", path.s);
         goto done;
     }
+    g5_prov_kput(&s, TOOL, a->cmdline);
     kputs("#CHROM\tPOS\tID\tREF\tALT\tALT_FREQ", &s);
     for (int j = 0; j < k; j++) ksprintf(&s, "\tPC%d", j + 1);
     kputc('\n', &s);
@@ -552,8 +554,14 @@ static int project(const args_t *a, kstring_t *log)
         g5_err_errno(TOOL, "cannot read \"%s\"", a->project);
         goto done;
     }
+    int header = 0;
     while ((len = getline(&line, &mline, fp)) >= 0) {
         lineno++;
+        if (!header && !strncmp(line, "# ", 2)) continue;      // provenance
+        if (len > 0 && line[len - 1] != '\n') {
+            g5_err(TOOL, "\"%s\" line %d: the file ends inside the line (cut short?)", a->project, lineno);
+            goto done;
+        }
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = 0;
         char *f[1006];
         int nf = 0;
@@ -561,7 +569,7 @@ static int project(const args_t *a, kstring_t *log)
             f[nf] = p;
             if ((p = strchr(p, '\t'))) *p++ = 0;
         }
-        if (lineno == 1) {
+        if (!header++) {
             if (nf < 7 || strcmp(f[0], "#CHROM") || strcmp(f[5], "ALT_FREQ")) {
                 g5_err(TOOL, "\"%s\" is not a g5 pca loadings file (its header: #CHROM POS ID REF ALT ALT_FREQ PC1...)",
                        a->project);
