@@ -4,7 +4,9 @@
  * every bad table refused with file, line and column. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "pheno.h"
@@ -91,5 +93,28 @@ int main(void)
     refused(DATA "/short.tsv", "short.tsv\" line 2: 2 fields, but the header has 3");
     refused(DATA "/dict.tsv", "the header must begin with IID");
     refused(DATA "/none.tsv", "cannot read");
+    // a g5 table (an .eigenvec as covariates): its provenance line read past,
+    // and counted in the line numbers of errors
+    {
+        char path[] = "/tmp/t_pheno.XXXXXX";
+        int fd = mkstemp(path);
+        FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (fp) {
+            fputs("# g5 pca 0.1.0: g5 pca -o x in.vcf\n#IID\tPC1\tPC2\nS1\t0.1\t-0.2\nS2\t0.3\n", fp);
+            fclose(fp);
+        }
+        g5_pheno_t *e = g5_pheno_read(path, why, sizeof why);
+        ok(!e && strstr(why, "line 4") && strstr(why, "2 fields"), "after g5's provenance line: %s", why);
+        fp = fopen(path, "w");
+        if (fp) {
+            fputs("# g5 pca 0.1.0: g5 pca -o x in.vcf\n#IID\tPC1\tPC2\nS1\t0.1\t-0.2\nS2\t0.3\t0.4\n", fp);
+            fclose(fp);
+        }
+        why[0] = 0;
+        e = g5_pheno_read(path, why, sizeof why);
+        ok(e && e->nrows == 2 && !strcmp(column(e, "PC2"), "-0.2 0.4"), "an .eigenvec with g5's provenance reads %s", why);
+        g5_pheno_free(e);
+        unlink(path);
+    }
     return tap_done();
 }
