@@ -40,7 +40,7 @@ static void remove_live(void)
     // After a fork() both processes hold the list; each removes only its own.
     pid_t self = getpid();
     for (struct g5_out *o = live; o; o = o->next)
-        if (o->tmp && o->pid == self) unlink(o->tmp);
+        if (o->tmp && o->pid == self && unlink(o->tmp) < 0) rmdir(o->tmp);    // a scratch folder
 }
 
 static void on_signal(int sig)
@@ -94,6 +94,39 @@ static void free_out(g5_out_t *o)
     free(o);
 }
 
+/* Put @p o in the registry (its tmp set). */
+static void enlist(g5_out_t *o)
+{
+    sigset_t old;
+    block_signals(&old);
+    pthread_mutex_lock(&live_lock);
+    install_cleanup();
+    o->next = live;
+    live = o;
+    pthread_mutex_unlock(&live_lock);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+g5_out_t *g5_out_scratch(const char *path)
+{
+    g5_out_t *o = calloc(1, sizeof *o);
+    if (!o || !(o->tmp = strdup(path))) {
+        free(o);
+        errno = ENOMEM;
+        return NULL;
+    }
+    o->pid = getpid();
+    enlist(o);
+    return o;
+}
+
+void g5_out_forget(g5_out_t *o)
+{
+    if (!o) return;
+    if (o->tmp) unregister(o);
+    free_out(o);
+}
+
 g5_out_t *g5_out_open(const char *path)
 {
     g5_out_t *o = calloc(1, sizeof *o);
@@ -109,15 +142,7 @@ g5_out_t *g5_out_open(const char *path)
     if (!(o->tmp = malloc(n))) goto nomem;
     o->pid = getpid();
     snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)o->pid);
-
-    sigset_t old;
-    block_signals(&old);
-    pthread_mutex_lock(&live_lock);
-    install_cleanup();
-    o->next = live;
-    live = o;
-    pthread_mutex_unlock(&live_lock);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    enlist(o);
     return o;
 
 nomem:
@@ -201,7 +226,7 @@ void g5_out_abort(g5_out_t *o)
     if (o->fp && o->fp != stdout) fclose(o->fp);
     errno = e;
     if (o->tmp) {
-        unlink(o->tmp);
+        if (unlink(o->tmp) < 0) rmdir(o->tmp);     // a scratch folder
         unregister(o);
         errno = e;          // keep the caller's error for its message
     }

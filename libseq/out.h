@@ -66,6 +66,19 @@ int g5_out_commit(g5_out_t *o);
 void g5_out_abort(g5_out_t *o);
 
 /**
+ * A path to remove if the process ends before it is forgotten: at exit, on
+ * the signals above, or by g5_out_abort -- a scratch file, or a scratch
+ * folder (removed once empty: register it before the files made in it, as
+ * the registry is emptied newest first).  For outputs built in a folder of
+ * their own before it is renamed into place (g5 release).
+ * @return a handle, or NULL with errno set
+ */
+g5_out_t *g5_out_scratch(const char *path);
+
+/** Stop watching a scratch path (it is left as it is) and free the handle.  NULL is a no-op. */
+void g5_out_forget(g5_out_t *o);
+
+/**
  * Commit a data file and then its index (NULL: none): the data first, so an
  * index never names a file that is not there; if the data fails, the index
  * is removed.  Both handles are freed either way.

@@ -328,6 +328,20 @@ printf 'trait\ttype\tunit\tdescription\taccess\nbmi\tquantitative\t-\tBMI\tpubli
 exits 1 "a dictionary with access \"public\"" "$G5" release --dict "$T/u/dict.tsv" -o "$T/u/r" "$IN/s.bam"
 stderr_has "\"$T/u/dict.tsv\" line 2, column 5 (access): \"public\" is neither open nor controlled" "  names line and column"
 is "$(ls -A "$T/u" | paste -sd ' ')" "b dict.tsv" "  no folder made by any of them"
+# killed halfway (SIGTERM, as a scheduler sends it): no folder, no temporary
+# folder, nothing in it left
+rm -rf "$T/k" && mkdir -p "$T/k"
+truncate -s 400M "$T/k/big.txt"
+"$G5" release --controlled -o "$T/k/r" "$T/k/big.txt" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 200); do ls -d "$T"/k/r.tmp.* >/dev/null 2>&1 && break; sleep 0.02; done
+seen=$(ls -d "$T"/k/r.tmp.* 2>/dev/null | wc -l)
+kill -TERM $pid 2>/dev/null
+wait $pid
+st=$?
+is "$seen $st" "1 143" "a release killed while it copies: it had its temporary folder, and dies of SIGTERM"
+is "$(ls -A "$T/k" | paste -sd ' ')" "big.txt" "  nothing left: neither the folder nor its temporary"
+rm -rf "$T/k"
 exits 2 "verify --sha256 xyz" "$G5" verify --sha256 xyz "$R"
 exits 2 "verify of two folders" "$G5" verify "$R" "$C"
 exits 0 "release -h" "$G5" release -h

@@ -176,6 +176,33 @@ static void test_prov(void)
     free(ks.s);
     bcf_hdr_destroy(vh);
 }
+/* Scratch paths: a folder and a file in it go at exit, folder last; a
+ * forgotten one stays. */
+static void test_scratch(void)
+{
+    char folder[512], file[600], kept[512];
+    path(folder, "scratch.d");
+    snprintf(file, sizeof file, "%s/part", folder);
+    path(kept, "kept.d");
+    pid_t pid = fork();
+    if (pid == 0) {
+        g5_out_t *d = g5_out_scratch(folder), *f = g5_out_scratch(file), *k = g5_out_scratch(kept);
+        mkdir(folder, 0777);
+        mkdir(kept, 0777);
+        FILE *fp = fopen(file, "w");
+        if (!d || !f || !k || !fp) _exit(2);
+        fputs("half\n", fp);
+        fclose(fp);
+        g5_out_forget(k);
+        exit(0);        // atexit cleanup runs
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a scratch folder and a file in it made");
+    ok(!exists(file) && !exists(folder), "at exit the file goes, then the folder");
+    ok(exists(kept), "a forgotten scratch path stays");
+    rmdir(kept);
+}
 
 int main(void)
 {
@@ -184,6 +211,7 @@ int main(void)
     test_signal_cleanup(SIGTERM, "SIGTERM");
     test_signal_cleanup(SIGINT, "SIGINT");
     test_exit_cleanup();
+    test_scratch();
     test_stream();
     test_cmdline();
     test_prov();

@@ -252,7 +252,8 @@ int main_release(int argc, char *argv[])
     g5_dict_t *dict = NULL;
     g5_policy_t policy;
     g5_ledger_t ledger;
-    int have_policy = 0, made_tmp = 0;
+    int have_policy = 0, made_tmp = 0, nscratch = 0;
+    g5_out_t **scratch = NULL;     // the temporary folder, then its files
     char *cmdline = NULL, *dir = NULL, why[1024];
     kstring_t tmp = KS_INITIALIZE, path = KS_INITIALIZE, text = KS_INITIALIZE;
     memset(&ledger, 0, sizeof ledger);
@@ -305,8 +306,23 @@ int main_release(int argc, char *argv[])
         if (refused) goto done;
     }
 
-    // the folder, beside its final place
+    // the folder, beside its final place; it and what goes in it are
+    // scratch until renamed, removed on failure, exit or a signal (the
+    // folder first in the registry, so last out of it)
     ksprintf(&tmp, "%s.tmp.%ld", dir, (long)getpid());
+    if (!(scratch = calloc(fs.n + 2, sizeof *scratch)) || !(scratch[nscratch++] = g5_out_scratch(tmp.s))) {
+        g5_err(TOOL, "out of memory");
+        goto done;
+    }
+    for (int i = 0; i <= fs.n; i++) {
+        path.l = 0;
+        ksprintf(&path, "%s/%s", tmp.s, i < fs.n ? fs.f[i].name : G5_MANIFEST_NAME);
+        if (!(scratch[nscratch++] = g5_out_scratch(path.s))) {
+            g5_err(TOOL, "out of memory");
+            goto done;
+        }
+    }
+    path.l = 0;
     if (mkdir(tmp.s, 0777) < 0) {
         g5_err_errno(TOOL, "cannot make the folder \"%s\"", tmp.s);
         goto done;
@@ -347,18 +363,14 @@ int main_release(int argc, char *argv[])
     }
     status = G5_EXIT_OK;
 done:
-    if (made_tmp) {
-        // what this run put in the temporary folder, then the folder
-        for (int i = 0; i < fs.n; i++) {
-            path.l = 0;
-            ksprintf(&path, "%s/%s", tmp.s, fs.f[i].name);
-            unlink(path.s);
-        }
-        path.l = 0;
-        ksprintf(&path, "%s/%s", tmp.s, G5_MANIFEST_NAME);
-        unlink(path.s);
-        rmdir(tmp.s);
+    // a folder renamed into place is left; else what this run put in the
+    // temporary folder goes, then the folder
+    while (nscratch > 0) {
+        g5_out_t *o = scratch[--nscratch];
+        if (made_tmp) g5_out_abort(o);
+        else g5_out_forget(o);
     }
+    free(scratch);
     files_free(&fs);
     g5_dict_free(dict);
     if (have_policy) {
