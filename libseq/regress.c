@@ -1,6 +1,7 @@
 /*
  * regress.c -- linear regression with covariates projected out.  See regress.h.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,18 +25,18 @@
 
 struct g5_linreg {
     int n, p, t, df;        /* samples, columns of [1 C], traits, residual df */
-    double *Q;              /* n x p, orthonormal columns spanning [1 C] */
-    double *Yr;             /* n x t, the traits with [1 C] projected out */
-    double *yy;             /* t: their sums of squares */
     int N;                  /* rows of the dosages tested: n, or more once spread */
-    double *QY;             /* N x (p + t): [Q Yr] side by side, zero on rows not the model's:
-                               one product with a block gives Q'X and X'Yr, X packed once */
+    double *QY;             /* N x (p + t): Q (orthonormal columns spanning [1 C]) and
+                               Yr (the traits with [1 C] projected out) side by side,
+                               zero on rows not the model's: one product with a block
+                               gives Q'X and X'Yr, X packed once */
+    double *yy;             /* t: the sums of squares of Yr */
 };
 
 void g5_linreg_free(g5_linreg_t *L)
 {
     if (!L) return;
-    free(L->Q); free(L->Yr); free(L->yy); free(L->QY);
+    free(L->QY); free(L->yy);
     free(L);
 }
 
@@ -88,16 +89,19 @@ g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *
         g5_why(why, nwhy, "%d samples are too few for %d covariates", n, c);
         goto fail;
     }
-    double *tmp = NULL;
-    if (!(L->Q = malloc((size_t)n * p * sizeof *L->Q)) || !(L->Yr = malloc(((size_t)n * t + 1) * sizeof *L->Yr))
-        || !(L->yy = malloc((t + 1) * sizeof *L->yy)) || !(tmp = malloc(((size_t)p * t + 1) * sizeof *tmp))) {
+    L->N = n;
+    double *tmp = NULL, *Q, *Yr;
+    if (!(L->QY = malloc(((size_t)n * (p + t) + 1) * sizeof *L->QY)) || !(L->yy = malloc((t + 1) * sizeof *L->yy))
+        || !(tmp = malloc(((size_t)p * t + 1) * sizeof *tmp))) {
         free(tmp);
         g5_why(why, nwhy, "out of memory");
         goto fail;
     }
-    for (int i = 0; i < n; i++) L->Q[i] = 1;
-    if (c) memcpy(L->Q + n, C, (size_t)n * c * sizeof *C);
-    int bad = qr(n, p, L->Q, NULL);
+    Q = L->QY;
+    Yr = L->QY + (size_t)n * p;
+    for (int i = 0; i < n; i++) Q[i] = 1;
+    if (c) memcpy(Q + n, C, (size_t)n * c * sizeof *C);
+    int bad = qr(n, p, Q, NULL);
     if (bad != -1) {
         free(tmp);
         if (bad == -2) g5_why(why, nwhy, "out of memory (or LAPACK failed)");
@@ -105,15 +109,11 @@ g5_linreg_t *g5_linreg_init(int n, int c, const double *C, int t, const double *
         goto fail;
     }
     if (t) {
-        memcpy(L->Yr, Y, (size_t)n * t * sizeof *Y);
-        project_out(L->Q, n, p, L->Yr, t, tmp);
+        memcpy(Yr, Y, (size_t)n * t * sizeof *Y);
+        project_out(Q, n, p, Yr, t, tmp);
     }
     free(tmp);
-    for (int k = 0; k < t; k++) L->yy[k] = cblas_ddot(n, L->Yr + (size_t)k * n, 1, L->Yr + (size_t)k * n, 1);
-    if (g5_linreg_spread(L, n, NULL) < 0) {
-        g5_why(why, nwhy, "out of memory");
-        goto fail;
-    }
+    for (int k = 0; k < t; k++) L->yy[k] = cblas_ddot(n, Yr + (size_t)k * n, 1, Yr + (size_t)k * n, 1);
     return L;
 fail:
     g5_linreg_free(L);
@@ -122,13 +122,12 @@ fail:
 
 int g5_linreg_spread(g5_linreg_t *L, int N, const int *rows)
 {
-    int n = L->n, p = L->p, t = L->t;
-    double *QY = calloc((size_t)N * (p + t) + 1, sizeof *QY);
-    if (!QY) return -1;
-    for (int k = 0; k < p + t; k++) {
-        const double *src = k < p ? L->Q + (size_t)k * n : L->Yr + (size_t)(k - p) * n;
-        for (int i = 0; i < n; i++) QY[(size_t)k * N + (rows ? rows[i] : i)] = src[i];
-    }
+    int n = L->n, w = L->p + L->t;
+    if (L->N != n) return errno = EINVAL, -1;     // spread once
+    double *QY = calloc((size_t)N * w + 1, sizeof *QY);
+    if (!QY) return errno = ENOMEM, -1;
+    for (int k = 0; k < w; k++)
+        for (int i = 0; i < n; i++) QY[(size_t)k * N + rows[i]] = L->QY[(size_t)k * n + i];
     free(L->QY);
     L->N = N;
     L->QY = QY;

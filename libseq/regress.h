@@ -64,8 +64,8 @@ size_t g5_linreg_work(const g5_linreg_t *L, int b);
 
 /**
  * Take dosages on @p N samples, the model's own being rows[0..n-1] of them
- * (increasing; NULL: the first n): the others weigh nothing.
- * @return 0, or -1 (out of memory)
+ * (increasing): the others weigh nothing.  Once per model.
+ * @return 0, or -1 with errno set (ENOMEM; EINVAL: spread already)
  */
 int g5_linreg_spread(g5_linreg_t *L, int N, const int *rows);
 

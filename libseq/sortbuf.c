@@ -375,8 +375,7 @@ static int spill(g5_sortbuf_t *sb)
 
 static size_t record_size(const bam1_t *b)
 {
-    size_t s = sizeof(bam1_t) + (size_t)b->l_data;
-    return (s + 7) & ~(size_t)7;
+    return padded(sizeof(bam1_t) + (size_t)b->l_data);
 }
 
 /* Bytes in use if the arena held @p blocks bytes and the index @p m entries

@@ -88,18 +88,6 @@ long long g5_ssf_nrows(const g5_ssf_t *s)
     return s->nrows;
 }
 
-/* --- checksums ------------------------------------------------------- */
-
-int g5_ssf_md5_buf(const void *buf, size_t n, char hex[33])
-{
-    return g5_digest_buf(G5_MD5, buf, n, hex);
-}
-
-int g5_ssf_md5_file(const char *path, char hex[33], char *why, size_t nwhy)
-{
-    return g5_digest_file(G5_MD5, path, hex, NULL, why, nwhy);
-}
-
 /* --- writing ---------------------------------------------------------- */
 
 static char *with_suffix(const char *path, const char *suffix)

@@ -96,8 +96,8 @@
  * metadata in that order, so a metadata file never names data that is not
  * there, and removes what it renamed if a later rename fails.
  *
- * Checksums: g5_ssf_md5_file() and g5_ssf_md5_buf() (libseq/digest) use OpenSSL's EVP
- * interface (libcrypto), not a home-made MD5.
+ * Checksums: the MD5 is taken as the blocks are written, by libseq/digest
+ * (OpenSSL's EVP interface, libcrypto), not by a home-made MD5.
  */
 #ifndef G5_SSF_H
 #define G5_SSF_H
@@ -330,17 +330,5 @@ long long g5_ssf_nrows(const g5_ssf_t *s);
  * @return 1..25, or 0 for any other contig
  */
 int g5_ssf_chrom_code(const char *chrom);
-
-/**
- * MD5 of a memory buffer, as 32 lowercase hex digits and a NUL.
- * @return 0, or -1 (libcrypto refused MD5, e.g. in FIPS mode)
- */
-int g5_ssf_md5_buf(const void *buf, size_t n, char hex[33]);
-
-/**
- * MD5 of a file's contents, as 32 lowercase hex digits and a NUL.
- * @return 0, or -1 with @p why set
- */
-int g5_ssf_md5_file(const char *path, char hex[33], char *why, size_t nwhy);
 
 #endif
