@@ -4,8 +4,12 @@
  * DESIGN
  * Records are copied into an arena until the budget would be exceeded;
  * then the arena is sorted and written out as a "run" (the records in
- * their memory layout, uncompressed: see sortbuf.c) and emptied.  At the end the last arena is sorted in place and the
- * runs are merged with it through a heap.  Three promises:
+ * their memory layout, uncompressed: see sortbuf.c) and emptied.  With a
+ * background thread, an arena is sealed at half the budget and written by
+ * the thread while the other half fills, so reading never waits for the
+ * disk unless the disk is slower.  At the end the arenas still in memory
+ * are sorted in place and the runs are merged with them through a heap.
+ * Three promises:
  *
  *   - memory: arena, index and merge buffers together stay within the
  *     budget given (the arena gets what is left after a reserve for the
@@ -36,7 +40,7 @@
 #include "bamorder.h"
 
 /** The default for the most runs merged at once (open files during the merge). */
-#define G5_SORTBUF_FAN 32
+#define G5_SORTBUF_FAN 64
 
 /** The smallest budget g5_sortbuf_init accepts. */
 #define G5_SORTBUF_MIN_MEMORY (1u << 20)
@@ -50,11 +54,13 @@ typedef struct g5_sortbuf g5_sortbuf_t;
  * @param fan     the most runs open at once, >= 2 (0: G5_SORTBUF_FAN)
  * @param tmp     prefix for run files, e.g. "/scratch/out.bam" gives
  *                "/scratch/out.bam.run0001.tmp.PID"
+ * @param background  non-zero: sort and write runs on a thread of their own
+ *                (the output is the same either way)
  * @return the sort, or NULL with errno set (ENOMEM, EINVAL for a budget
  *         below the minimum)
  */
 g5_sortbuf_t *g5_sortbuf_init(const g5_sortspec_t *spec, size_t budget, int fan,
-                              const char *tmp);
+                              const char *tmp, int background);
 
 /**
  * Share the budget with another consumer (the duplicate signatures of
@@ -99,7 +105,7 @@ int g5_sortbuf_next(g5_sortbuf_t *sb, bam1_t **out);
 /** Why the last call failed, as a phrase ("cannot write run ...: No space left on device"). */
 const char *g5_sortbuf_why(const g5_sortbuf_t *sb);
 
-/** Runs written to disk so far (0 when everything fitted in memory). */
+/** Runs written to disk and kept so far (0 when everything fitted in memory). */
 int g5_sortbuf_runs(const g5_sortbuf_t *sb);
 
 /** Free everything and remove any run files.  NULL is a no-op. */

@@ -108,18 +108,23 @@ bad "truncated BAM on stdin" "cannot read \"-\": truncated" - <"$T/trunc.bam"
 # A temporary directory that fills up: a 1 MiB tmpfs (root only).
 mkdir -p "$T/full"
 if mount -t tmpfs -o size=1m tmpfs "$T/full" 2>/dev/null; then
-    exits 1 "a full temporary disk: exits 1" "$G5" sort -m 32M -T "$T/full" -o "$T/bad/out.bam" "$T/big.sam"
-    stderr_has "No space left on device" "and says the disk is full"
-    is "$(ls -A "$T/full")" "" "no run file left on the full disk"
-    [ ! -e "$T/bad/out.bam" ]; ok $? "and no output"
+    # -@ 0 writes runs in turn, -@ 1 on a thread of their own
+    for t in 0 1; do
+        exits 1 "a full temporary disk, -@ $t: exits 1" "$G5" sort -@ $t -m 32M -T "$T/full" -o "$T/bad/out.bam" "$T/big.sam"
+        stderr_has "No space left on device" "and says the disk is full"
+        is "$(ls -A "$T/full")" "" "no run file left on the full disk"
+        [ ! -e "$T/bad/out.bam" ]; ok $? "and no output"
+    done
     umount "$T/full"
 fi
 
-# Interrupted while sorting: no output, no temporary runs.
+# Interrupted while sorting: no output, no temporary runs, whether the
+# runs are written in turn (-@ 0) or by their own thread (-@ 1).
 for sig in TERM INT; do
     rm -rf "$T/sig" && mkdir -p "$T/sig/tmp"
     mkfifo "$T/sig/in.sam"
-    env --default-signal="$sig" "$G5" sort -m 32M -T "$T/sig/tmp" -o "$T/sig/out.bam" "$T/sig/in.sam" 2>/dev/null &
+    t=$([ $sig = TERM ] && echo 1 || echo 0)
+    env --default-signal="$sig" "$G5" sort -@ $t -m 32M -T "$T/sig/tmp" -o "$T/sig/out.bam" "$T/sig/in.sam" 2>/dev/null &
     pid=$!
     exec 3>"$T/sig/in.sam"
     cat "$T/big.sam" >&3
@@ -161,6 +166,8 @@ if HTSTEST=$HTSTEST "$TESTS_DIR/data/markdup/simulate.sh" "$S" 3000 5 >"$T/stder
     runs "--markdup in 32M" "$G5" sort --markdup --no-PG --verbosity 2 -m 32M -T "$T/tmp" -o "$S/big2.bam" "$S/grouped.bam"
     ! grep -q ' 0 temporary runs' "$T/stderr"; ok $? "the 32M run went through temporary runs"
     cmp -s "$S/big1.bam" "$S/big2.bam"; ok $? "--markdup: the same file through runs on disk"
+    runs "--markdup in 32M, -@ 1" "$G5" sort --markdup --no-PG -@ 1 -m 32M -T "$T/tmp" -o "$S/big3.bam" "$S/grouped.bam"
+    cmp -s "$S/big1.bam" "$S/big3.bam"; ok $? "--markdup: the same file through runs written in the background"
 
     exits 1 "--markdup on a coordinate-sorted file fails" "$G5" sort --markdup -o "$T/x.bam" "$S/sim.bam"
     stderr_has "it is sorted by coordinate" "and says why"

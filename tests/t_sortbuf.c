@@ -41,11 +41,12 @@ static int count_files(void)
 }
 
 /* Sort n records; return their XI numbers in output order (malloc'ed). */
-static int32_t *sort_run(const g5_sortspec_t *spec, int n, size_t budget, int fan, int *runs, int *files_during)
+static int32_t *sort_run(const g5_sortspec_t *spec, int n, size_t budget, int fan, int background,
+                         int *runs, int *files_during)
 {
     char prefix[512];
     snprintf(prefix, sizeof prefix, "%s/run", dir);
-    g5_sortbuf_t *sb = g5_sortbuf_init(spec, budget, fan, prefix);
+    g5_sortbuf_t *sb = g5_sortbuf_init(spec, budget, fan, prefix, background);
     if (!sb) return NULL;
     bam1_t *b = bam_init1();
     uint32_t state = 42;
@@ -85,18 +86,55 @@ static void check(const char *what, const g5_sortspec_t *spec)
 {
     const int n = 60000;
     int runs, files;
-    int32_t *mem = sort_run(spec, n, 256u << 20, 0, &runs, &files);
+    int32_t *mem = sort_run(spec, n, 256u << 20, 0, 0, &runs, &files);
     ok(mem != NULL, "%s: sorted and stable in memory", what);
     is_int(runs, 0, "%s: no run files with a large budget", what);
 
-    int32_t *ext = sort_run(spec, n, 4u << 20, 3, &runs, &files);
-    ok(ext != NULL, "%s: sorted, stable and ids kept through run files (4 MiB, fan 3)", what);
-    ok(runs > 3, "%s: more runs (%d) than the fan, so runs were merged in groups", what, runs);
-    ok(files <= 3, "%s: at most fan files open for the final merge (%d)", what, files);
-    ok(mem && ext && memcmp(mem, ext, n * sizeof *mem) == 0, "%s: the same order either way", what);
-    is_int(count_files(), 0, "%s: no run file left", what);
+    for (int background = 0; background <= 1; background++) {
+        const char *how = background ? "runs written in the background" : "runs written in turn";
+        int32_t *ext = sort_run(spec, n, 3u << 20, 3, background, &runs, &files);
+        ok(ext != NULL, "%s, %s: sorted, stable and ids kept through run files (3 MiB, fan 3)", what, how);
+        ok(runs > 3, "%s, %s: more runs (%d) than the fan, so runs were merged in groups", what, how, runs);
+        ok(files <= 3, "%s, %s: at most fan files open for the final merge (%d)", what, how, files);
+        ok(mem && ext && memcmp(mem, ext, n * sizeof *mem) == 0, "%s, %s: the same order", what, how);
+        is_int(count_files(), 0, "%s, %s: no run file left", what, how);
+        free(ext);
+    }
     free(mem);
-    free(ext);
+}
+
+/* In the background, an arena is sealed (and its run begun) at half the
+ * budget; input that fits in the whole budget never needs that run, which
+ * is dropped and merged from memory. */
+static void check_sealed_in_memory(void)
+{
+    g5_sortspec_t spec = { G5_ORDER_COORD, { 0, 0 } };
+    const int n = 60000;
+    int runs, files;
+    int32_t *mem = sort_run(&spec, n, 256u << 20, 0, 0, &runs, &files);
+    char prefix[512];
+    snprintf(prefix, sizeof prefix, "%s/half", dir);
+    // About 11 MB of records and index: more than half of 16 MiB's arenas.
+    g5_sortbuf_t *sb = g5_sortbuf_init(&spec, 16u << 20, 3, prefix, 1);
+    bam1_t *b = bam_init1(), *rec;
+    uint32_t state = 42;
+    for (int i = 0; i < n; i++) {
+        make_record(b, &state, i);
+        g5_sortbuf_add(sb, b);
+    }
+    is_int(count_files(), 1, "past half the budget, a run was begun for the sealed arena");
+    ok(g5_sortbuf_finish(sb) == 0, "the sort finishes");
+    is_int(count_files(), 0, "the run is dropped when the input fits the budget");
+    is_int(g5_sortbuf_runs(sb), 0, "and not counted");
+    int k = 0, same = mem != NULL;
+    while (g5_sortbuf_next(sb, &rec) > 0) {
+        same &= k < n && mem[k] == (int32_t)bam_aux2i(bam_aux_get(rec, "XI"));
+        k++;
+    }
+    ok(same && k == n, "the sealed arena merged from memory gives the order of one arena (%d records)", k);
+    g5_sortbuf_destroy(sb);
+    bam_destroy1(b);
+    free(mem);
 }
 
 /* Records longer than a run file's buffer (long reads) come back whole. */
@@ -105,7 +143,7 @@ static void check_long_records(void)
     char prefix[512];
     snprintf(prefix, sizeof prefix, "%s/long", dir);
     g5_sortspec_t spec = { G5_ORDER_COORD, { 0, 0 } };
-    g5_sortbuf_t *sb = g5_sortbuf_init(&spec, 8u << 20, 3, prefix);
+    g5_sortbuf_t *sb = g5_sortbuf_init(&spec, 8u << 20, 3, prefix, 1);
     const int n = 40, len = 700000;     // 1 MB records, a handful per run
     char *seq = malloc(len + 1);
     bam1_t *b = bam_init1();
@@ -142,7 +180,7 @@ static void check_truncated_run(void)
     char prefix[512];
     snprintf(prefix, sizeof prefix, "%s/cut", dir);
     g5_sortspec_t spec = { G5_ORDER_COORD, { 0, 0 } };
-    g5_sortbuf_t *sb = g5_sortbuf_init(&spec, 4u << 20, 4, prefix);
+    g5_sortbuf_t *sb = g5_sortbuf_init(&spec, 4u << 20, 4, prefix, 0);
     bam1_t *b = bam_init1();
     uint32_t state = 3;
     for (int i = 0; i < 60000; i++) {
@@ -185,7 +223,7 @@ int main(void)
     spec.order = G5_ORDER_COORD;
     memcpy(spec.tag, "XI", 2);
     int runs, files;
-    int32_t *o = sort_run(&spec, 1000, 256u << 20, 0, &runs, &files);
+    int32_t *o = sort_run(&spec, 1000, 256u << 20, 0, 0, &runs, &files);
     int inorder = o != NULL;
     for (int i = 0; o && i < 1000; i++) inorder &= o[i] == i;
     ok(inorder, "tag order: by the XI value, which is the input number");
@@ -196,7 +234,7 @@ int main(void)
         char prefix[512];
         snprintf(prefix, sizeof prefix, "%s/share", dir);
         g5_sortspec_t cs = { G5_ORDER_COORD, { 0, 0 } };
-        g5_sortbuf_t *sb = g5_sortbuf_init(&cs, 8u << 20, 4, prefix);
+        g5_sortbuf_t *sb = g5_sortbuf_init(&cs, 8u << 20, 4, prefix, 1);
         size_t other = 0;
         g5_sortbuf_share(sb, &other);
         bam1_t *b = bam_init1();
@@ -218,11 +256,12 @@ int main(void)
         bam_destroy1(b);
     }
 
+    check_sealed_in_memory();
     check_long_records();
     check_truncated_run();
 
-    ok(g5_sortbuf_init(&spec, 1000, 0, "x") == NULL, "a budget below the minimum is refused");
-    ok(g5_sortbuf_init(&spec, 64u << 20, 1, "x") == NULL, "a fan below 2 is refused");
+    ok(g5_sortbuf_init(&spec, 1000, 0, "x", 0) == NULL, "a budget below the minimum is refused");
+    ok(g5_sortbuf_init(&spec, 64u << 20, 1, "x", 0) == NULL, "a fan below 2 is refused");
 
     is_int(g5_order_strnum_cmp("r2", "r10") < 0, 1, "natural order: r2 before r10");
     is_int(g5_order_strnum_cmp("r010", "r10") < 0, 1, "equal numbers: more leading zeros first");

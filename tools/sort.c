@@ -271,7 +271,8 @@ int main_sort(int argc, char *argv[])
         g5_err_errno(TOOL, "cannot start %d threads", a.o.threads);
         goto done;
     }
-    if (!(sb = g5_sortbuf_init(&a.spec, a.o.memory, 0, prefix))) {
+    // With threads to spare, runs are written while the input is read.
+    if (!(sb = g5_sortbuf_init(&a.spec, a.o.memory, 0, prefix, a.o.threads > 0))) {
         g5_err_errno(TOOL, "cannot start sorting");
         goto done;
     }
