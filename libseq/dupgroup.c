@@ -157,9 +157,9 @@ int g5_dupgroup_flush(g5_dupgroup_t *g)
     return g->name.l ? close_group(g) : 0;
 }
 
-int g5_dupgroup_resolve(g5_dupgroup_t *g)
+int g5_dupgroup_resolve(g5_dupgroup_t *g, int threads)
 {
-    if (g5_dupsig_resolve(g->ds) < 0) return -1;
+    if (g5_dupsig_resolve(g->ds, threads) < 0) return -1;
     // Records come out of the sort in coordinate order, their labels in no
     // order at all: a bitmap answers in one step where a search of the
     // sorted list of duplicates would take twenty.

@@ -65,8 +65,8 @@ int g5_dupgroup_add(g5_dupgroup_t *g, bam1_t *b, g5_dupgroup_emit_f emit, void *
 /** No more records: close the last group.  @return 0 or -1 (ENOMEM, ENOBUFS). */
 int g5_dupgroup_flush(g5_dupgroup_t *g);
 
-/** Decide, after the last record (g5_dupsig_resolve).  @return 0 or -1 (ENOMEM). */
-int g5_dupgroup_resolve(g5_dupgroup_t *g);
+/** Decide, after the last record (g5_dupsig_resolve, with @p threads).  @return 0 or -1 (ENOMEM). */
+int g5_dupgroup_resolve(g5_dupgroup_t *g, int threads);
 
 /**
  * The decision for a labelled record after resolve: 0, G5_DUP, or

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -744,25 +745,78 @@ static int resolve_pairs(g5_dupsig_t *ds, pairsig_t *p, size_t n,
     return 0;
 }
 
-int g5_dupsig_resolve(g5_dupsig_t *ds)
+/* A slice of the pair signatures to sort (on a thread of its own). */
+typedef struct pair_slice {
+    pairsig_t *a;
+    size_t n;
+} pair_slice_t;
+
+/* @return NULL, or non-NULL on failure */
+static void *sort_slice(void *arg)
+{
+    pair_slice_t *s = arg;
+    return ks_introsort(pairsig, s->n, s->a) < 0 ? arg : NULL;
+}
+
+static void swap_pairs(pairsig_t *a, pairsig_t *b)
+{
+    pairsig_t t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Split the pairs in three, in place, around the median of a sample: those
+ * before it [0, *lo), those equal, and those after it [*hi, n) -- two
+ * halves to sort side by side, most of resolve's time. */
+static void split_pairs(pairsig_t *a, size_t n, size_t *lo, size_t *hi)
+{
+    enum { SAMPLE = 31 };
+    pairsig_t sample[SAMPLE];
+    for (int k = 0; k < SAMPLE; k++) sample[k] = a[(size_t)k * (n - 1) / (SAMPLE - 1)];
+    ks_introsort(pairsig, SAMPLE, sample);
+    const pairsig_t pivot = sample[SAMPLE / 2];
+    size_t lt = 0, i = 0, gt = n;
+    while (i < gt) {
+        if (pair_lt(&a[i], &pivot)) swap_pairs(&a[lt++], &a[i++]);
+        else if (pair_lt(&pivot, &a[i])) swap_pairs(&a[i], &a[--gt]);
+        else i++;
+    }
+    *lo = lt;
+    *hi = gt;
+}
+
+int g5_dupsig_resolve(g5_dupsig_t *ds, int threads)
 {
     if (ds->resolved) {
         errno = EINVAL;
         return -1;
     }
     ds->resolved = 1;
-    if (ks_introsort(pairsig, ds->npairs, ds->pairs) < 0 || ks_introsort(fragsig, ds->nfrags, ds->frags) < 0) {
-        errno = ENOMEM;
-        return -1;
+    // With a thread, the pairs are split in two halves, one sorted on the
+    // thread and one here (the sorted result is the same either way).
+    pair_slice_t low = { ds->pairs, ds->npairs }, high = { NULL, 0 };
+    pthread_t thread;
+    int threaded = 0;
+    if (threads > 0 && ds->npairs >= 4096) {
+        size_t lo, hi;
+        split_pairs(ds->pairs, ds->npairs, &lo, &hi);
+        low.n = lo;
+        high = (pair_slice_t){ ds->pairs + hi, ds->npairs - hi };
+        threaded = pthread_create(&thread, NULL, sort_slice, &low) == 0;
     }
+    int failed = sort_slice(&high) != NULL || ks_introsort(fragsig, ds->nfrags, ds->frags) < 0;
     // Paired ends matter only where a fragment lies: keep those, in place,
     // and sort what is left -- usually a few, where sorting all of them
     // (one per paired record) was the slowest step of resolve.
     size_t kept = 0;
-    for (size_t i = 0; i < ds->nends; i++)
+    for (size_t i = 0; !failed && i < ds->nends; i++)
         if (frag_at(ds, &ds->ends[i])) ds->ends[kept++] = ds->ends[i];
     ds->nends = kept;
-    if (ks_introsort(endsig, ds->nends, ds->ends) < 0) {
+    failed |= ks_introsort(endsig, ds->nends, ds->ends) < 0;
+    void *low_failed = NULL;
+    if (threaded) pthread_join(thread, &low_failed);
+    else low_failed = sort_slice(&low);
+    if (failed || low_failed) {
         errno = ENOMEM;
         return -1;
     }

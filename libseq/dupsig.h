@@ -259,9 +259,12 @@ int g5_dupsig_add_pair(g5_dupsig_t *ds, const g5_dupsig_end_t *a, const g5_dupsi
  * duplicates among them, count optical duplicates per library and the
  * duplicate-set histograms; then free the signatures.  Call once, after
  * the last add.
+ * @param ds       the collection
+ * @param threads  > 0: sort half of the pairs on a thread of their own
+ *                 (the result is the same)
  * @return 0, or -1 (ENOMEM, or EINVAL when called twice)
  */
-int g5_dupsig_resolve(g5_dupsig_t *ds);
+int g5_dupsig_resolve(g5_dupsig_t *ds, int threads);
 
 /**
  * The duplicate records after resolve(): ids in increasing order, each

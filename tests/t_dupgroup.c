@@ -65,7 +65,7 @@ int main(void)
     is_int(g5_dupgroup_split(g), 1, "one paired read without its mate in the group");
     ok(g5_dupgroup_memory(g) > 0, "memory is accounted");
 
-    is_int(g5_dupgroup_resolve(g), 0, "resolved");
+    is_int(g5_dupgroup_resolve(g, 0), 0, "resolved");
     int st[16];
     for (int i = 0; i < n; i++) st[i] = decide(g, i);
     ok(!st[0] && !st[1] && !st[2], "A, the better pair, and its supplementary: kept");

@@ -176,7 +176,7 @@ static g5_dupsig_t *mark_coordinate(bam1_t **b, int *dup)
             pending[i] = 1;
         }
     }
-    g5_dupsig_resolve(ds);
+    g5_dupsig_resolve(ds, 1);
     for (size_t i = 0; i < NREC; i++) dup[i] = g5_dupsig_lookup(ds, i);
     return ds;
 }
@@ -209,7 +209,7 @@ static void mark_by_name(bam1_t **b, int *dup)
         if (n == 2) g5_dupsig_add_pair(ds, &e[1], &e[0]);     // either order
         k = end;
     }
-    g5_dupsig_resolve(ds);
+    g5_dupsig_resolve(ds, 1);
     for (size_t k = 0; k < NREC; k++) dup[order[k]] = g5_dupsig_lookup(ds, k);
     g5_dupsig_destroy(ds);
 }
@@ -296,7 +296,7 @@ static void test_metrics(void)
     g5_dupsig_record_group(ds, b, &lib, &rg);
     ok(strcmp(g5_dupsig_metrics(ds, lib)->library, "Unknown Library") == 0 && rg == 0, "no RG: Unknown Library, read group 0");
     g5_dupsig_count(ds, lib, &b->core, 1);
-    g5_dupsig_resolve(ds);
+    g5_dupsig_resolve(ds, 0);
 
     char *text = NULL;
     size_t n = 0;

@@ -597,7 +597,7 @@ int main_markdup(int argc, char *argv[])
     uint64_t nread = 0;
     if (pass1(&a, &pool, &nread) < 0) goto done;
     free_pending(&a);
-    if (g5_dupsig_resolve(a.ds) < 0) {
+    if (g5_dupsig_resolve(a.ds, a.o.threads) < 0) {
         if (errno == ENOBUFS) {
             char m[32];
             g5_err(TOOL, "cannot mark \"%s\": the memory budget of %s (-m) is used up by the "

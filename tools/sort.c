@@ -358,7 +358,7 @@ int main_sort(int argc, char *argv[])
         goto done;
     }
     t_read = now();
-    if (dg && g5_dupgroup_resolve(dg) < 0) {
+    if (dg && g5_dupgroup_resolve(dg, a.o.threads) < 0) {
         g5_err_errno(TOOL, "cannot mark duplicates");
         goto done;
     }
