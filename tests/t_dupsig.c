@@ -320,6 +320,47 @@ static void test_metrics(void)
     g5_dupsig_destroy(ds);
 }
 
+/* Many pairs on few places (duplicate sets of all sizes, optical ones
+ * among them): resolved with a thread, which splits the pairs and sorts the
+ * halves side by side, they give the duplicates found without it. */
+static g5_dupsig_t *resolve_many(int threads)
+{
+    g5_dupsig_t *ds = g5_dupsig_init(G5_DUPSIG_OPTICAL_DISTANCE);
+    int lib = g5_dupsig_library(ds, "lib");
+    bam1_t *b = bam_init1();
+    uint32_t x = 12345, cigar = bam_cigar_gen(10, BAM_CMATCH);
+    for (uint64_t i = 0; i < 20000; i++) {
+        g5_dupsig_end_t e[2];
+        for (int k = 0; k < 2; k++) {
+            x = x * 1664525u + 1013904223u;
+            char name[64];
+            snprintf(name, sizeof name, "p%llu:1:FC:1:%u:%u:%u", (unsigned long long)i, 1101 + (x >> 30),
+                     (x >> 8) % 300, (x >> 17) % 300);
+            uint16_t flag = BAM_FPAIRED | (k ? BAM_FREAD2 | BAM_FREVERSE : BAM_FREAD1 | BAM_FMREVERSE);
+            hts_pos_t pos = (x >> 12) % 200, mpos = (x >> 20) % 200;
+            bam_set1(b, strlen(name), name, flag, 0, k ? mpos : pos, 60, 1, &cigar, 0, k ? pos : mpos, 0, 10,
+                     "ACGTACGTAC", "IIIIIIIII5" + (x >> 24) % 2, 0);
+            g5_dupsig_end(&e[k], b, (uint16_t)lib, 0, g5_order_coord_key(b), 2 * i + (uint64_t)k);
+            g5_dupsig_add_frag(ds, &e[k], 1);
+        }
+        g5_dupsig_add_pair(ds, &e[0], &e[1]);
+    }
+    bam_destroy1(b);
+    g5_dupsig_resolve(ds, threads);
+    return ds;
+}
+
+static void test_resolve_threads(void)
+{
+    size_t n0, n1;
+    g5_dupsig_t *ds0 = resolve_many(0), *ds1 = resolve_many(1);
+    const uint64_t *d0 = g5_dupsig_dups(ds0, &n0), *d1 = g5_dupsig_dups(ds1, &n1);
+    ok(n0 > 1000, "many duplicates among 20000 pairs on 200 x 200 places (%zu)", n0);
+    ok(n0 == n1 && memcmp(d0, d1, n0 * sizeof *d0) == 0, "the same duplicates (and optical flags) with the pairs sorted in two halves");
+    g5_dupsig_destroy(ds0);
+    g5_dupsig_destroy(ds1);
+}
+
 int main(void)
 {
     hdr = sam_hdr_parse(strlen("@SQ\tSN:c1\tLN:10000\n@SQ\tSN:c2\tLN:10000\n"),
@@ -330,6 +371,7 @@ int main(void)
     test_library_size();
     test_format();
     test_resolve();
+    test_resolve_threads();
     test_budget();
     test_metrics();
     sam_hdr_destroy(hdr);
