@@ -33,7 +33,8 @@ int g5_ssf_plot(g5_ssf_kept_t *kept, const char *prefix, const char *title, doub
     if (!kept) return g5_why(why, nwhy, "nothing kept to plot \"%s\" from", prefix);
     long long n = g5_ssf_kept_points(kept, &kp);
     if (n < 0) {
-        g5_why(why, nwhy, "cannot read back the points of \"%s\": %s", prefix, strerror(errno));
+        // kept in a temporary beside the prefix: its writing or reading failed
+        g5_why(why, nwhy, "cannot keep the plot points of \"%s\" on disk: %s", prefix, strerror(errno));
         goto done;
     }
     if (!(pts = malloc((n ? n : 1) * sizeof *pts)) || !(p = malloc((n ? n : 1) * sizeof *p))) {

@@ -507,4 +507,19 @@ exits 1 "a QQ plot that cannot be written fails the run" \
 stderr_has 'cannot write "'"$T"'/late/x.q1.qq.png": Is a directory' "saying which file and why"
 is "$(ls "$T/late")" "x.q1.qq.png" "nothing else is left: no GWAS-SSF, index, sidecar or Manhattan plot"
 
+# A disk that fills up (a tmpfs, root only).  The q1 run needs about 300 KiB
+# at its peak; from 64 KiB up in 4 KiB steps the disk fills while the rows
+# are written, at their end, with the index, the sidecar, the plot points,
+# or a plot (each seen on Debian 12).  Each is an error naming the file, with
+# nothing left behind.
+mkdir -p "$T/full"
+for size in 64 $(seq 100 4 160) 192 224; do
+    mount -t tmpfs -o size=${size}k tmpfs "$T/full" 2>/dev/null || break
+    exits 1 "a full disk of $size KiB: exits 1" "$G5" assoc --pheno "$P" --covar "$C" --traits q1 -o "$T/full/x" "$V"
+    grep -Eq "cannot (write|finish|keep the plot points of) \"$T/full/x[^\"]*\"( on disk)?: No space left on device" "$T/stderr"
+    ok $? "$size KiB: names the file and the cause: $(grep -o 'cannot.*' "$T/stderr" | head -1)"
+    is "$(ls -A "$T/full")" "" "$size KiB: nothing is left on the disk"
+    umount "$T/full"
+done
+
 done_testing
