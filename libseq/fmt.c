@@ -2,6 +2,7 @@
  * fmt.c -- "%.*g" without printf.  See fmt.h.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,41 +13,64 @@ static int by_printf(char *buf, double x, int prec)
     return snprintf(buf, 32, "%.*g", prec, x);
 }
 
+/* Powers of ten: exact as doubles up to 1e22, as integers up to 1e15. */
+static const double pow10_f[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+                                  1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+static const long long pow10_i[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+                                     1000000000, 10000000000, 100000000000, 1000000000000,
+                                     10000000000000, 100000000000000, 1000000000000000 };
+/* Two digits at a time: the digit loop's divisions were a quarter of the time. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static double scaled(double a, int s)
+{
+    return s >= 0 ? a * pow10_f[s] : a / pow10_f[-s];
+}
+
 int g5_fmt_g(char *buf, double x, int prec)
 {
-    static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
-                                    1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
     if (prec < 1 || prec > 15 || !isfinite(x) || x == 0) return by_printf(buf, x, prec);
     double a = fabs(x);
-    // the decimal exponent from the binary one (no log10), perhaps one
-    // low; the scaled value then has prec digits, or is put right below
-    int e2;
-    frexp(a, &e2);
-    int e = (int)floor((e2 - 1) * 0.30102999566398120), s = prec - 1 - e;
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    int biased = (int)(bits >> 52);
+    if (biased == 0) return by_printf(buf, x, prec);        // subnormal
+    // The decimal exponent from the binary one, floor(log10(2) * e) as a
+    // multiply and shift (1233 / 4096): perhaps one off either way; the
+    // scaled value then has prec digits, or is put right below.
+    int e = ((biased - 1023) * 1233) >> 12, s = prec - 1 - e;
     if (s > 22 || s < -22) return by_printf(buf, x, prec);
-    double m = s >= 0 ? a * pow10[s] : a / pow10[-s];
-    double lo = pow10[prec - 1], hi = pow10[prec];
-    if (m >= hi) {
+    double m = scaled(a, s);
+    if (m >= (double)pow10_i[prec]) {
         e++, s--;
         if (s < -22) return by_printf(buf, x, prec);
-        m = s >= 0 ? a * pow10[s] : a / pow10[-s];
-    } else if (m < lo) {
+        m = scaled(a, s);
+    } else if (m < (double)pow10_i[prec - 1]) {
         e--, s++;
         if (s > 22) return by_printf(buf, x, prec);
-        m = s >= 0 ? a * pow10[s] : a / pow10[-s];
+        m = scaled(a, s);
     }
-    double r = floor(m), frac = m - r;
+    long long n = (long long)m;     // m > 0: truncation is floor
+    double frac = m - (double)n;
     // a double cannot tell which side of one half the exact product is on
     // (the multiplication rounded): printf's exact arithmetic decides
     if (fabs(frac - 0.5) < 1e-6) return by_printf(buf, x, prec);
-    long long n = (long long)r + (frac > 0.5);
-    if (n >= (long long)hi) {       // 9.9999995 rounding up to 10.00000
+    n += frac > 0.5;
+    if (n >= pow10_i[prec]) {       // 9.9999995 rounding up to 10.00000
         n /= 10;
         e++;
     }
-    if (n < (long long)lo) return by_printf(buf, x, prec);
-    char dig[20];
-    for (int i = prec - 1; i >= 0; i--, n /= 10) dig[i] = (char)('0' + n % 10);
+    if (n < pow10_i[prec - 1]) return by_printf(buf, x, prec);
+    char dig[16];
+    int i = prec;
+    for (; i >= 2; n /= 100) {
+        i -= 2;
+        memcpy(dig + i, digit_pairs + 2 * (n % 100), 2);
+    }
+    if (i) dig[0] = (char)('0' + n);
     int nd = prec;
     char *o = buf;
     if (x < 0) *o++ = '-';
@@ -78,7 +102,7 @@ int g5_fmt_g(char *buf, double x, int prec)
         while (nd > 1 && dig[nd - 1] == '0') nd--;
         *o++ = '0';
         *o++ = '.';
-        for (int i = 0; i < -e - 1; i++) *o++ = '0';
+        for (int k = 0; k < -e - 1; k++) *o++ = '0';
         memcpy(o, dig, nd);
         o += nd;
     }
