@@ -310,26 +310,27 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
             d->mgt = (int)need;
         }
         int wider = 0, s = 0;
+        int by_copies[3] = { 0, 0, 0 };     // samples of the usual kind below, by ALT copies
+        // in locals: a store through ploidy (bytes) could alias any field,
+        // and the pointers were loaded again after every sample
+        double *restrict x = v->x;
+        uint8_t *restrict ploidy = v->ploidy;
+        const int *restrict slot = g->slot;
         const char *c = p;
         for (; s < ns && c; s++) {
             int32_t *gt = d->gt + (size_t)s * per;
             int got = 0;
-            // the usual sample of a biallelic record: GT first, "0|1" and no more
-            if (d->direct && k == 0 && c[0] >= '0' && c[0] <= '1' && (c[1] == '|' || c[1] == '/') && c[2] >= '0'
-                && c[2] <= '1' && (c[3] == '\t' || !c[3])) {
-                int copies = (c[0] == '1') + (c[2] == '1'), j = g->slot[s];
-                gt[0] = bcf_gt_unphased(c[0] - '0');
-                gt[1] = bcf_gt_unphased(c[2] - '0');
-                for (int i = 2; i < per; i++) gt[i] = bcf_int32_vector_end;
+            // The usual sample of a biallelic record: GT first, "0|1" and no
+            // more.  Its dosage is all that is kept (no gt: a direct record's
+            // are not read again), and it is counted without a branch on
+            // its genotype, which no predictor can guess.
+            if (d->direct && k == 0 && (unsigned)(c[0] - '0') <= 1 && (c[1] == '|' || c[1] == '/')
+                && (unsigned)(c[2] - '0') <= 1 && (c[3] == '\t' || !c[3])) {
+                int copies = (c[0] - '0') + (c[2] - '0'), j = slot[s];
                 if (j >= 0) {
-                    v->x[j] = copies;
-                    v->ploidy[j] = 2;
-                    v->n++;
-                    v->ac += copies;
-                    v->an += 2;
-                    if (copies == 0) v->hom_ref++;
-                    else if (copies == 1) v->het++;
-                    else v->hom_alt++;
+                    x[j] = copies;
+                    ploidy[j] = 2;
+                    by_copies[copies]++;
                 }
                 c = c[3] ? c + 4 : NULL;
                 continue;
@@ -360,7 +361,7 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
             }
             if (got > per) wider = got > wider ? got : wider;
             for (int i = got; i < per; i++) gt[i] = i == 0 ? bcf_gt_missing : bcf_int32_vector_end;
-            int j = d->direct && got <= per ? g->slot[s] : -1;
+            int j = d->direct && got <= per ? slot[s] : -1;
             if (j >= 0) {
                 int copies = 0, missing = got == 0;
                 for (int i = 0; i < got; i++) {
@@ -368,11 +369,11 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
                     copies += bcf_gt_allele(gt[i]) == 1;
                 }
                 if (missing) {
-                    v->x[j] = NAN;
-                    v->ploidy[j] = 0;
+                    x[j] = NAN;
+                    ploidy[j] = 0;
                 } else {
-                    v->x[j] = copies;
-                    v->ploidy[j] = (uint8_t)(got < 255 ? got : 255);
+                    x[j] = copies;
+                    ploidy[j] = (uint8_t)(got < 255 ? got : 255);
                     v->n++;
                     v->ac += copies;
                     v->an += got;
@@ -390,6 +391,13 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
         if (s < ns || c)
             return dfail(d, "\"%s\" record %llu (%s:%lld): %s sample columns, the header has %d", g->path,
                          (unsigned long long)recno, f[0], pos, s < ns ? "fewer" : "more", ns);
+        int usual = by_copies[0] + by_copies[1] + by_copies[2];
+        v->n += usual;
+        v->an += 2 * usual;
+        v->ac += by_copies[1] + 2 * by_copies[2];
+        v->hom_ref += by_copies[0];
+        v->het += by_copies[1];
+        v->hom_alt += by_copies[2];
         if (!wider) break;
         per = wider;
     }
