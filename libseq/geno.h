@@ -123,12 +123,14 @@ int g5_gvar_filter(const g5_gvar_t *v, int n, double max_missing, double min_maf
 int g5_geno_lines(const g5_geno_t *g);
 
 /**
- * The next record's line (header lines skipped), undecoded.
- * @param line   receives the line
+ * The next record's line (header lines skipped), undecoded, appended to a
+ * batch of lines.
+ * @param lines  receives the line and its NUL, after those already there
+ * @param at     receives where in lines->s it starts
  * @param recno  receives its record number, from 1
  * @return 1, 0 at the end, -1 on a read error (see g5_geno_why)
  */
-int g5_geno_next_line(g5_geno_t *g, kstring_t *line, uint64_t *recno);
+int g5_geno_next_line(g5_geno_t *g, kstring_t *lines, size_t *at, uint64_t *recno);
 
 typedef struct g5_gdecoder g5_gdecoder_t;
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <htslib/kstring.h>
+
 #include "tap.h"
 #include "geno.h"
 
@@ -23,6 +25,68 @@ static const char *show(const g5_gvar_t *v, int ns)
                                                       : snprintf(buf + n, sizeof buf - n, " %g", v->x[j]);
     snprintf(buf + n, sizeof buf - n, " | %d %g %g %d %d %d", v->n, v->ac, v->an, v->hom_ref, v->het, v->hom_alt);
     return buf;
+}
+
+/* Every variant of @p path as show() gives them, one per line (malloc'ed),
+ * or NULL when it cannot be read to its end. */
+static char *all_variants(const char *path, int threads)
+{
+    char why[512];
+    g5_geno_t *g = g5_geno_open(path, NULL, threads, why, sizeof why);
+    if (!g) return NULL;
+    kstring_t all = { 0, 0, NULL };
+    const g5_gvar_t *v;
+    int r;
+    while ((r = g5_geno_next(g, &v)) == 1) ksprintf(&all, "%s\n", show(v, g5_geno_nsamples(g)));
+    g5_geno_close(g);
+    if (r < 0) {
+        free(all.s);
+        return NULL;
+    }
+    return all.s ? all.s : strdup("");
+}
+
+/* The ways a VCF's text may come: each reads to the same variants. */
+static void check_text_forms(const char *dir)
+{
+    char *plain = all_variants(DATA "/small.vcf", 0);
+    const struct { const char *name, *make; } forms[] = {
+        { "s.vcf.gz", "bgzip -c " DATA "/small.vcf" },
+        { "g.vcf.gz", "gzip -c " DATA "/small.vcf" },                  // gzip, not BGZF
+        { "crlf.vcf", "sed 's/$/\\r/' " DATA "/small.vcf" },
+        { "nonl.vcf", "head -c -1 " DATA "/small.vcf" },                // no newline at the end
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        char cmd[1024], path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, forms[i].name);
+        snprintf(cmd, sizeof cmd, "%s > %s", forms[i].make, path);
+        for (int t = 0; t <= 1; t++) {
+            char *got = system(cmd) == 0 ? all_variants(path, t) : NULL;
+            ok(plain && got && !strcmp(plain, got), "%s, %d threads: the variants of the plain file", forms[i].name, t);
+            free(got);
+        }
+    }
+    free(plain);
+
+    // A line longer than the read buffer (1 MiB): 300000 samples
+    char path[512], cmd[1024];
+    snprintf(path, sizeof path, "%s/wide.vcf.gz", dir);
+    snprintf(cmd, sizeof cmd, "awk 'BEGIN { OFS = \"\\t\"; n = 300000; print \"##fileformat=VCFv4.2\"; "
+             "print \"##contig=<ID=1>\"; print \"##FORMAT=<ID=GT,Number=1,Type=String,Description=\\\"g\\\">\"; "
+             "h = \"#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\tFORMAT\"; "
+             "for (i = 0; i < n; i++) h = h \"\\ts\" i; print h; "
+             "for (r = 1; r <= 2; r++) { l = \"1\\t\" r \"\\t.\\tA\\tC\\t.\\t.\\t.\\tGT\"; "
+             "for (i = 0; i < n; i++) l = l (i %% 3 == 0 ? \"\\t1|1\" : \"\\t0|1\"); print l } }' | bgzip > %s", path);
+    char why[512];
+    g5_geno_t *g = system(cmd) == 0 ? g5_geno_open(path, NULL, 1, why, sizeof why) : NULL;
+    const g5_gvar_t *v;
+    int n = 0, right = 1;
+    while (g && g5_geno_next(g, &v) == 1) {
+        n++;
+        right &= v->n == 300000 && v->ac == 400000 && v->hom_alt == 100000 && v->het == 200000;
+    }
+    ok(g && n == 2 && right, "lines of 1.2 MB (300000 samples): both records, every genotype");
+    g5_geno_close(g);
 }
 
 int main(void)
@@ -100,6 +164,7 @@ int main(void)
                "a VCF cut short: one variant, then an error naming the file and the record cut: %s", g ? g5_geno_why(g) : why);
             g5_geno_close(g);
             hts_set_log_level(HTS_LOG_WARNING);
+            check_text_forms(dir);
             snprintf(path, sizeof path, "rm -rf %s", dir);
             ok(system(path) == 0, "cleaned up");
         }

@@ -195,7 +195,6 @@ typedef struct run {
     block_t *free_blocks;
     g5_progress_t progress;
     long long nread, off_contig, bad_allele, used;
-    kstring_t line;         /* read_block's */
     int has_policy;         /* --release-policy: rows judged, sample sets recorded */
     g5_policy_t policy;
     g5_ledger_t ledger;
@@ -1053,13 +1052,10 @@ static int read_block(run_t *R, block_t *b)
 {
     int r = 1;
     if (R->lines) {
-        uint64_t recno;
-        kstring_t *line = &R->line;
-        while (b->nlines < BLOCK && (r = g5_geno_next_line(R->geno, line, &recno)) == 1) {
+        while (b->nlines < BLOCK
+               && (r = g5_geno_next_line(R->geno, &b->lines, &b->line_at[b->nlines], &b->recno[b->nlines])) == 1) {
             g5_progress_add(&R->progress, 1);
-            b->line_at[b->nlines] = b->lines.l;
-            b->recno[b->nlines++] = recno;
-            if (kputsn(line->s, line->l + 1, &b->lines) < 0) return g5_err(TOOL, "out of memory"), -1;
+            b->nlines++;
         }
         if (r < 0) return g5_err(TOOL, "%s", g5_geno_why(R->geno)), -1;
         return b->nlines > 0;
@@ -1375,7 +1371,6 @@ static void free_run(run_t *R)
         R->scratch = s->next;
         scratch_free(s);
     }
-    free(R->line.s);
     while (R->free_blocks) {
         block_t *b = R->free_blocks;
         R->free_blocks = b->next;
