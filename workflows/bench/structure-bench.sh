@@ -60,8 +60,8 @@ worst=$(perl -e '
     open my $b, "<", $ARGV[0] or die; binmode $b; local $/; my @v = unpack "d*", <$b>; my $n = sqrt @v;
     $/ = "\n"; open my $i, "<", $ARGV[1] or die; <$i>; my %ix; my $k = 0;
     while (<$i>) { chomp; my @f = split /\t/; $ix{$f[-1]} = $k++ }
-    open my $t, "<", $ARGV[2] or die; <$t>; my ($w, $at) = (0, "-");
-    while (<$t>) { my @f = split /\t/; my $d = abs($v[$ix{$f[0]} * $n + $ix{$f[1]}] - $f[5]);
+    open my $t, "<", $ARGV[2] or die; my ($w, $at) = (0, "-");
+    while (<$t>) { next if /^#/; my @f = split /\t/; my $d = abs($v[$ix{$f[0]} * $n + $ix{$f[1]}] - $f[5]);
                    ($w, $at) = ($d, "$f[0]:$f[1]") if $d > $w }
     print "$w $at"' "$kd/plink2.bin.king.bin" "$kd/plink2.bin.king.id" "$kd/g5.all.kin0")
 w=${worst% *}
@@ -75,7 +75,7 @@ bench_ratio "g5 pca --approx" "plink2 --pca approx" - "randomized, 10 PCs"
 # |r| per PC between two .eigenvec files (matched by IID), the smallest of PC1..PC5
 min_r() {
     perl -e '
-        sub rd { open my $f, "<", $_[0] or die; <$f>; my %h; while (<$f>) { chomp; my @x = split /\t/; $h{$x[0]} = [@x[1..5]] } \%h }
+        sub rd { open my $f, "<", $_[0] or die; my %h; while (<$f>) { next if /^#/; chomp; my @x = split /\t/; $h{$x[0]} = [@x[1..5]] } \%h }
         my ($a, $b) = (rd($ARGV[0]), rd($ARGV[1])); my $min = 1;
         for my $c (0..4) { my ($n, $sx, $sy, $sxx, $syy, $sxy) = (0) x 6;
             for my $k (keys %$a) { next unless $b->{$k}; my ($x, $y) = ($a->{$k}[$c], $b->{$k}[$c]);
