@@ -535,7 +535,7 @@ static int make_room(g5_sortbuf_t *sb, const bam1_t *b, size_t need)
         int new_block = !a->last || a->last->size - a->last->used < need;
         int from_spare = new_block && sb->spare && sb->spare->size >= need;
         if (a->n == a->m && sb->spare_m > a->m) {     // the spare index is larger
-            memcpy(sb->spare_ent, a->ent, a->n * sizeof *a->ent);
+            if (a->n) memcpy(sb->spare_ent, a->ent, a->n * sizeof *a->ent);
             entry_t *e = a->ent;
             size_t em = a->m;
             a->ent = sb->spare_ent;
