@@ -240,6 +240,19 @@ int g5_geno_select(g5_geno_t *g, int n, const int *idx)
 
 #define dfail(d, ...) g5_why((d)->why, sizeof (d)->why, __VA_ARGS__)
 
+/* Keep a usual sample of a biallelic record (diploid, @p copies of ALT) at
+ * place @p j among the chosen (< 0: not chosen): its dosage only, counted
+ * by a table rather than a branch on its genotype, which no predictor can
+ * guess. */
+static inline void keep_usual(double *restrict x, uint8_t *restrict ploidy, int *by_copies, int j, int copies)
+{
+    if (j >= 0) {
+        x[j] = copies;
+        ploidy[j] = 2;
+        by_copies[copies]++;
+    }
+}
+
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define LITTLE_ENDIAN_WORDS 1
 #else
@@ -326,11 +339,14 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
         uint8_t *restrict ploidy = v->ploidy;
         const int *restrict slot = g->slot;
         const char *c = p;
+        // Usual samples ("0|1", GT alone) are only looked for in a direct
+        // record with GT first.
+        int usual = d->direct && k == 0;
         // Two usual samples at a time, "a|b\tc|d\t" read as one 64-bit
         // little-endian word, while the line (up to its NUL) has eight
         // bytes left: the byte-wise test below, sample by sample, was most
         // of the reading.
-        const char *line_end = LITTLE_ENDIAN_WORDS && d->direct && k == 0 ? p + strlen(p) : p;
+        const char *line_end = LITTLE_ENDIAN_WORDS && usual ? p + strlen(p) : p;
         while (s + 2 <= ns && c + 8 <= line_end) {
             uint64_t w;
             memcpy(&w, c, 8);
@@ -339,34 +355,19 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
             if ((w & UINT64_C(0xFF000000FF000000)) != UINT64_C(0x0900000009000000)) break;    // tabs
             unsigned s1 = (unsigned)(w >> 8) & 0xFF, s2 = (unsigned)(w >> 40) & 0xFF;
             if ((s1 != '|' && s1 != '/') || (s2 != '|' && s2 != '/')) break;
-            int copies[2] = { (int)((digits & 0xFF) + ((digits >> 16) & 0xFF)),
-                              (int)(((digits >> 32) & 0xFF) + ((digits >> 48) & 0xFF)) };
-            for (int i = 0; i < 2; i++) {
-                int j = slot[s + i];
-                if (j >= 0) {
-                    x[j] = copies[i];
-                    ploidy[j] = 2;
-                    by_copies[copies[i]]++;
-                }
-            }
+            keep_usual(x, ploidy, by_copies, slot[s], (int)((digits & 0xFF) + ((digits >> 16) & 0xFF)));
+            keep_usual(x, ploidy, by_copies, slot[s + 1], (int)(((digits >> 32) & 0xFF) + ((digits >> 48) & 0xFF)));
             s += 2;
             c += 8;
         }
         for (; s < ns && c; s++) {
             int32_t *gt = d->gt + (size_t)s * per;
             int got = 0;
-            // The usual sample of a biallelic record: GT first, "0|1" and no
-            // more.  Its dosage is all that is kept (no gt: a direct record's
-            // are not read again), and it is counted without a branch on
-            // its genotype, which no predictor can guess.
-            if (d->direct && k == 0 && (unsigned)(c[0] - '0') <= 1 && (c[1] == '|' || c[1] == '/')
+            // A usual sample one by one (no gt: a direct record's are not
+            // read again).
+            if (usual && (unsigned)(c[0] - '0') <= 1 && (c[1] == '|' || c[1] == '/')
                 && (unsigned)(c[2] - '0') <= 1 && (c[3] == '\t' || !c[3])) {
-                int copies = (c[0] - '0') + (c[2] - '0'), j = slot[s];
-                if (j >= 0) {
-                    x[j] = copies;
-                    ploidy[j] = 2;
-                    by_copies[copies]++;
-                }
+                keep_usual(x, ploidy, by_copies, slot[s], (c[0] - '0') + (c[2] - '0'));
                 c = c[3] ? c + 4 : NULL;
                 continue;
             }
@@ -426,9 +427,9 @@ static int decode_text(g5_gdecoder_t *d, char *line, uint64_t recno)
         if (s < ns || c)
             return dfail(d, "\"%s\" record %llu (%s:%lld): %s sample columns, the header has %d", g->path,
                          (unsigned long long)recno, f[0], pos, s < ns ? "fewer" : "more", ns);
-        int usual = by_copies[0] + by_copies[1] + by_copies[2];
-        v->n += usual;
-        v->an += 2 * usual;
+        int nusual = by_copies[0] + by_copies[1] + by_copies[2];
+        v->n += nusual;
+        v->an += 2 * nusual;
         v->ac += by_copies[1] + 2 * by_copies[2];
         v->hom_ref += by_copies[0];
         v->het += by_copies[1];
@@ -525,8 +526,7 @@ static int next_line(g5_geno_t *g, kstring_t *lines, size_t *at, uint64_t *recno
             continue;
         }
         lines->l = start + len;
-        if (kputc('\0', lines) < 0) return fail(g, "out of memory");
-        lines->s[lines->l] = 0;
+        if (kputc('\0', lines) < 0) return fail(g, "out of memory");     // kputc ends it with another
         *at = start;
         *recno = ++g->recno;
         return 1;
